@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KHO for Linux 6.12: the single entry point.  See README.md.
+
+PYTHON ?= python3
+SELFTESTS := tools/testing/selftests/kho
+
+.PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help
+
+all: initramfs
+
+help:
+	@echo "make demo       build, boot, kexec and show what survived"
+	@echo "make test       the whole test suite (N passed, N failed)"
+	@echo "make test TESTS='plain_kexec kunit'   only these tests"
+	@echo "make run SCENARIO=name   one guest scenario, console on the terminal"
+	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
+	@echo "make series     export the work as a git-am series in build/series"
+	@echo "make kernel | initramfs | tree | deps | clean | distclean"
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+kernel: deps
+	@scripts/build-kernel.sh
+
+initramfs: kernel
+	@scripts/build-initramfs.sh
+
+test: initramfs
+	@$(PYTHON) $(SELFTESTS)/run_tests.py $(TESTS)
+
+demo: initramfs
+	@scripts/demo.sh
+
+series: deps
+	@scripts/export-series.sh
+
+shell: initramfs
+	@$(PYTHON) scripts/qemu-run.py --shell $(QEMU_ARGS)
+
+run: initramfs
+	@$(PYTHON) scripts/qemu-run.py -v --scenario $(SCENARIO) $(QEMU_ARGS)
+
+clean:
+	rm -rf build/obj build/src build/stage build/initramfs build/initramfs.cpio \
+		build/logs build/series build/series-check
+
+distclean:
+	rm -rf build

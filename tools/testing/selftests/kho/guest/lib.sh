@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell helpers for KHO guest scenarios; sourced by /init.
+#
+# Protocol on the console, parsed by the host (run_tests.py):
+#   kho-test: ok <name>[ # note]
+#   kho-test: not ok <name> # reason
+#   kho-test: verdict pass|fail
+# The run's verdict is fail if any "not ok" was printed in any stage.
+
+KHO_FAILED=0
+
+# kho_param NAME: value of NAME= on the kernel command line (last one wins).
+kho_param()
+{
+	local v= w
+
+	for w in $(cat /proc/cmdline); do
+		case "$w" in
+		"$1="*) v=${w#*=} ;;
+		esac
+	done
+	echo "$v"
+}
+
+KHO_STAGE=$(kho_param kho_stage)
+KHO_STAGE=${KHO_STAGE:-1}
+KHO_BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
+# Failures of earlier stages travel on the command line.
+[ "$(kho_param kho_failed)" = 1 ] && KHO_FAILED=1
+
+kho_ok()
+{
+	echo "kho-test: ok $1${2:+ # $2}"
+}
+
+kho_fail()
+{
+	KHO_FAILED=1
+	echo "kho-test: not ok $1 # $2"
+}
+
+# kho_check NAME DESCRIPTION CMD...: ok if CMD succeeds.
+kho_check()
+{
+	local name=$1 what=$2
+
+	shift 2
+	if "$@"; then
+		kho_ok "$name" "$what"
+	else
+		kho_fail "$name" "$what"
+	fi
+}
+
+kho_verdict()
+{
+	if [ "$KHO_FAILED" = 0 ]; then
+		echo "kho-test: verdict pass"
+	else
+		echo "kho-test: verdict fail"
+	fi
+	sync
+	poweroff -f
+	sleep 60
+}
+
+# Command line for the next kernel: ours without the per-stage words, plus
+# the next stage number, the failure flag and the words given as arguments.
+kho_next_cmdline()
+{
+	local out= w
+
+	for w in $(cat /proc/cmdline); do
+		case "$w" in
+		kho_stage=* | kho_failed=* | kho_prev_boot=* | kho_marker=*) ;;
+		*) out="$out $w" ;;
+		esac
+	done
+	echo "${out# } kho_stage=$((KHO_STAGE + 1)) kho_failed=$KHO_FAILED kho_prev_boot=$KHO_BOOT_ID $*"
+}
+
+# kho_kexec [kexec options] -- [extra command-line words]
+# Load /boot/bzImage with this boot's own initramfs via kexec_file_load and
+# jump.  Returns (after reporting) only if loading or jumping fails.
+kho_kexec()
+{
+	local opts= rc
+
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		opts="$opts $1"
+		shift
+	done
+	[ "$1" = "--" ] && shift
+	cat /sys/firmware/initrd > /tmp/initrd ||
+		{ kho_fail kexec_load "no /sys/firmware/initrd (retain_initrd missing?)"; return 1; }
+	KHO_NEXT_CMDLINE=$(kho_next_cmdline "$@")
+	echo "kho-test: kexec stage $((KHO_STAGE + 1)): $KHO_NEXT_CMDLINE"
+	# shellcheck disable=SC2086
+	if ! kexec -s -l /boot/bzImage --initrd=/tmp/initrd $opts \
+			--append="$KHO_NEXT_CMDLINE" > /tmp/kexec.log 2>&1; then
+		cat /tmp/kexec.log
+		kho_fail kexec_load "kexec -s -l failed"
+		return 1
+	fi
+	rm -f /tmp/initrd
+	sync
+	kexec -e
+	kho_fail kexec_exec "kexec -e returned"
+	return 1
+}

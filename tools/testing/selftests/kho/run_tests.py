@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""KHO test suite: end-to-end scenarios in QEMU plus host-side checks.
+
+Every test prints one TAP line; the run ends with "N passed, N failed".
+Logs are kept in build/logs/tests/<name>.log.
+
+  run_tests.py                 run everything
+  run_tests.py NAME...         run only these tests
+  run_tests.py --list          list the tests
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../.."))
+BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
+LOGS = os.path.join(BUILD, "logs", "tests")
+QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
+
+# Anything like this in a kernel log fails the test, whatever the verdict.
+KERNEL_TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|"
+                            r"general protection fault|UBSAN:|KASAN:")
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+
+
+class Failure(Exception):
+    """A test's reason for failing, one line."""
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def check_kernel_log(text):
+    for line in text.splitlines():
+        if not line.startswith("#") and KERNEL_TROUBLE.search(line):
+            raise Failure(f"kernel log: {TIMESTAMP.sub('', line).strip()}")
+
+
+def guest_results(text):
+    """The guest's kho-test ok / not ok lines, as {name: (ok, note)}."""
+    res = {}
+    for m in re.finditer(r"kho-test: (ok|not ok) (\S+)(?: # (.*))?", text):
+        ok = m.group(1) == "ok"
+        # A check reported twice counts as failed if it ever failed.
+        prev = res.get(m.group(2), (True, ""))
+        res[m.group(2)] = (ok and prev[0], m.group(3) or "")
+    return res
+
+
+class QemuTest:
+    """Boot the test kernel with a guest scenario and follow every kexec.
+
+    expect: guest checks that must be reported ok (names of kho_check lines).
+    """
+
+    def __init__(self, name, scenario=None, expect=(), append="", mem="1G",
+                 smp=2, numa=1, timeout=180, post=None):
+        self.name = name
+        self.scenario = scenario or name
+        self.expect = expect
+        self.append = append
+        self.mem, self.smp, self.numa = mem, smp, numa
+        self.timeout = timeout
+        self.post = post
+
+    def run(self, log):
+        cmd = [sys.executable, QEMU_RUN, "--scenario", self.scenario,
+               "--append", self.append, "--mem", self.mem, "--smp", str(self.smp),
+               "--numa", str(self.numa), "--timeout", str(self.timeout), "--log", log]
+        rc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True).returncode
+        text = read(log)
+        check_kernel_log(text)
+        res = guest_results(text)
+        bad = [f"{n} ({note})" for n, (ok, note) in res.items() if not ok]
+        if bad:
+            raise Failure("guest: not ok " + "; ".join(bad))
+        if rc == 2:
+            tail = [l for l in text.splitlines() if l.startswith("# qemu-run")]
+            raise Failure(tail[-1][2:] if tail else "no verdict")
+        if rc != 0:
+            raise Failure("guest verdict: fail")
+        missing = [n for n in self.expect if n not in res]
+        if missing:
+            raise Failure("guest never reported: " + ", ".join(missing))
+        if self.post:
+            self.post(text)
+        return f"{len(res)} guest checks"
+
+
+def parse_kunit(text):
+    """KTAP from the kernel log: {suite: (suite_ok, plan, [(case, ok)])}."""
+    suites, cur = {}, None
+    for raw in text.splitlines():
+        line = TIMESTAMP.sub("", raw.rstrip())
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        m = re.match(r"# Subtest: (\S+)", body)
+        if m and indent == 4:
+            cur = m.group(1)
+            suites[cur] = [None, None, []]
+            continue
+        if cur is None:
+            continue
+        m = re.match(r"1\.\.(\d+)$", body)
+        if m and indent == 4:
+            suites[cur][1] = int(m.group(1))
+            continue
+        m = re.match(r"(ok|not ok) \d+ (\S+)(.*)$", body)
+        if m and indent == 4:
+            ok = m.group(1) == "ok" and "# SKIP" not in m.group(3)
+            suites[cur][2].append((m.group(2), ok))
+        elif m and indent == 0 and m.group(2) == cur:
+            suites[cur][0] = m.group(1) == "ok"
+            cur = None
+    return suites
+
+
+# KUnit suites the test kernel must run; a missing one fails the test.
+KUNIT_SUITES = ["kho_params"]
+
+
+def check_kunit(text):
+    suites = parse_kunit(text)
+    total = 0
+    for name in KUNIT_SUITES:
+        if name not in suites:
+            raise Failure(f"KUnit suite {name} missing from the log")
+        suite_ok, plan, cases = suites[name]
+        failed = [c for c, ok in cases if not ok]
+        if failed:
+            raise Failure(f"KUnit {name}: failed {', '.join(failed)}")
+        if plan is None or len(cases) != plan:
+            raise Failure(f"KUnit {name}: {len(cases)} of {plan} cases reported")
+        if not suite_ok:
+            raise Failure(f"KUnit {name}: suite not ok")
+        total += plan
+    return total
+
+
+class KunitTest(QemuTest):
+    def __init__(self):
+        super().__init__("kunit", scenario="boot_only", expect=["boot_only"],
+                         append="kunit.enable=1")
+
+    def run(self, log):
+        super().run(log)
+        n = check_kunit(read(log))
+        return f"{len(KUNIT_SUITES)} suites, {n} cases"
+
+
+class MemblockSimTest:
+    """The 6.12 tree's tools/testing/memblock, with the project's patches,
+    built and run with and without NUMA."""
+
+    name = "memblock_sim"
+
+    def run(self, log):
+        sim = os.path.join(BUILD, "src", "tools", "testing", "memblock")
+        if not os.path.isdir(sim):
+            raise Failure("build/src missing: run 'make tree'")
+        passed = 0
+        with open(log, "w") as out:
+            for variant in ([], ["NUMA=1"]):
+                for step in (["make", "-C", sim, "clean"],
+                             ["make", "-C", sim, "-j", str(os.cpu_count() or 2)] + variant):
+                    if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT).returncode:
+                        raise Failure(f"{' '.join(step[3:] or step)} failed to build")
+                r = subprocess.run([os.path.join(sim, "main"), "-v"], cwd=sim,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+                out.write(r.stdout)
+                oks = len(re.findall(r"^ok \d+ ", r.stdout, re.M))
+                if r.returncode or re.search(r"^not ok", r.stdout, re.M) or not oks:
+                    raise Failure(f"simulator {' '.join(variant) or 'default'}: "
+                                  f"exit {r.returncode} after {oks} passed checks")
+                passed += oks
+        return f"{passed} checks (default and NUMA=1)"
+
+
+class CheckpatchTest:
+    """scripts/checkpatch.pl --strict on every new kernel file and patch."""
+
+    name = "checkpatch"
+    SOURCES = re.compile(r"^(include|kernel|mm|arch)/.*\.[ch]$")
+
+    def run(self, log):
+        src = os.path.join(BUILD, "src")
+        files = subprocess.run(["git", "ls-files", "--cached", "--others",
+                                "--exclude-standard"], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, check=True).stdout.split()
+        sources = [f for f in files if self.SOURCES.match(f)]
+        patches = sorted(f for f in files if re.match(r"^patches/.*\.patch$", f))
+        cp = [os.path.join(src, "scripts", "checkpatch.pl"), "--strict", "--no-tree",
+              "--quiet", "--show-types"]
+        bad = []
+        with open(log, "w") as out:
+            for args in ([["-f", os.path.join(ROOT, f)] for f in sources] +
+                         [[os.path.join(ROOT, p)] for p in patches]):
+                r = subprocess.run(cp + args, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+                out.write(r.stdout)
+                if r.returncode or r.stdout.strip():
+                    bad.append(os.path.relpath(args[-1], ROOT))
+        if bad:
+            raise Failure("not checkpatch --strict clean: " + ", ".join(bad))
+        return f"{len(sources)} files, {len(patches)} patches"
+
+
+TESTS = [
+    CheckpatchTest(),
+    MemblockSimTest(),
+    KunitTest(),
+    QemuTest("plain_kexec", expect=["plain_kexec.cmdline", "plain_kexec.boot_id"],
+             append="kunit.enable=0"),
+]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("names", nargs="*", help="tests to run (default: all)")
+    p.add_argument("--list", action="store_true")
+    args = p.parse_args()
+    if args.list:
+        for t in TESTS:
+            print(t.name)
+        return 0
+    unknown = set(args.names) - {t.name for t in TESTS}
+    if unknown:
+        sys.exit(f"unknown test(s): {', '.join(sorted(unknown))}; see --list")
+    tests = [t for t in TESTS if not args.names or t.name in args.names]
+    os.makedirs(LOGS, exist_ok=True)
+    print("TAP version 13")
+    print(f"1..{len(tests)}")
+    passed = failed = 0
+    for i, t in enumerate(tests, 1):
+        log = os.path.join(LOGS, f"{t.name}.log")
+        start = time.monotonic()
+        try:
+            detail = t.run(log)
+            ok, note = True, detail
+        except Failure as e:
+            ok, note = False, str(e)
+        took = time.monotonic() - start
+        rel = os.path.relpath(log, ROOT)
+        if ok:
+            passed += 1
+            print(f"ok {i} {t.name} # {note}, {took:.1f} s", flush=True)
+        else:
+            failed += 1
+            print(f"not ok {i} {t.name} # {note} (log: {rel})", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
