@@ -54,7 +54,7 @@ kmake -j"$KHO_JOBS" bzImage 2>&1 | tee "$log" |
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then
-	grep -E -A3 -m 10 ': (error|fatal error|undefined reference)' "$log" >&2 ||
+	grep -E -A3 -m 10 ': (error|fatal error|undefined reference)|^ERROR:|^WARNING: modpost' "$log" >&2 ||
 		tail -30 "$log" >&2
 	die "kernel build failed, see $log"
 fi

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kexec handover (KHO): the handover ABI between two kernels.
+ *
+ * Everything here is read by a kernel other than the one that wrote it, so
+ * the layout is fixed-width and versioned by KHO_FDT_COMPATIBLE.  Any
+ * incompatible change needs a new compatible string.  The format is
+ * documented field by field in Documentation/kho/fdt-abi.rst.
+ */
+#ifndef _LINUX_KHO_ABI_H
+#define _LINUX_KHO_ABI_H
+
+#include <linux/types.h>
+
+/* Root FDT compatible: this project's ABI, version 1. */
+#define KHO_FDT_COMPATIBLE		"kho-linux-6.12,v1"
+
+/* Root FDT: property with the scratch table, u64 (addr, size) pairs. */
+#define KHO_FDT_SCRATCH			"scratch"
+/* Root FDT: node holding one child node per client. */
+#define KHO_FDT_CLIENTS			"clients"
+/* Client node: u64 (phys, size) of the client's sub-FDT. */
+#define KHO_FDT_SUB_FDT			"fdt"
+/* Client node: u64 (phys, size) of the client's preserved-memory record. */
+#define KHO_FDT_MEM			"mem"
+
+/* Longest client name, without the terminating NUL. */
+#define KHO_NAME_MAX			31
+
+/**
+ * struct kho_scratch_entry - one scratch region, in the scratch table
+ * @addr: physical address, page aligned
+ * @size: size in bytes, page aligned
+ *
+ * The scratch table is an array of these, little-endian, passed by physical
+ * address and size in &struct kho_setup_data.  The same regions are in the
+ * root FDT's "scratch" property.
+ */
+struct kho_scratch_entry {
+	__le64 addr;
+	__le64 size;
+};
+
+/**
+ * struct kho_setup_data - payload of the x86 SETUP_KEXEC_KHO setup_data
+ * @fdt_addr: physical address of the root FDT
+ * @fdt_size: size of the buffer holding the root FDT
+ * @scratch_addr: physical address of the scratch table
+ * @scratch_size: size of the scratch table in bytes
+ *
+ * All fields are little-endian.
+ */
+struct kho_setup_data {
+	__le64 fdt_addr;
+	__le64 fdt_size;
+	__le64 scratch_addr;
+	__le64 scratch_size;
+};
+
+/* Preserved-memory record: "KHOM" in memory order. */
+#define KHO_MEM_MAGIC			0x4d4f484bU
+#define KHO_MEM_VERSION			1
+
+/**
+ * struct kho_mem_header - start of a client's preserved-memory record
+ * @magic: %KHO_MEM_MAGIC
+ * @version: %KHO_MEM_VERSION
+ * @nr_runs: number of &struct kho_mem_run entries that follow
+ *
+ * The record is little-endian and lives in memory that is itself handed
+ * over (listed in the root FDT, reserved by the next kernel).
+ */
+struct kho_mem_header {
+	__le32 magic;
+	__le32 version;
+	__le64 nr_runs;
+};
+
+/* kho_mem_run.flags: the run is a physical range, not folios. */
+#define KHO_MEM_RUN_RANGE		0x1
+
+/**
+ * struct kho_mem_run - preserved memory of one kind at consecutive pfns
+ * @pfn: first page frame number
+ * @nr: number of folios (or, with %KHO_MEM_RUN_RANGE, of pages)
+ * @order: folio order; 0 with %KHO_MEM_RUN_RANGE
+ * @flags: %KHO_MEM_RUN_RANGE or 0
+ *
+ * The run covers nr << order pages from @pfn.  Runs are sorted by @pfn and
+ * do not overlap.
+ */
+struct kho_mem_run {
+	__le64 pfn;
+	__le32 nr;
+	__le16 order;
+	__le16 flags;
+};
+
+#endif /* _LINUX_KHO_ABI_H */

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * memblock support for kexec handover (KHO).
+ *
+ * This file is included by mm/memblock.c (so that it can use memblock's
+ * static helpers) when CONFIG_MEMBLOCK_KHO is set; the memblock simulator in
+ * tools/testing/memblock builds it the same way.
+ *
+ * It provides:
+ *  - kernel-reserved accounting: memory that the kernel itself reserves
+ *    during early boot carries MEMBLOCK_RSRV_KERN, and
+ *    memblock_reserved_kern_size() sums it below a limit and per node; KHO
+ *    sizes its scratch regions from it;
+ *  - the MEMBLOCK_KHO_SCRATCH flag on memory regions and a scratch-only
+ *    mode in which every memblock allocation comes from scratch;
+ *  - memblock_reserve_sorted(): reserve a large, address-ordered set of
+ *    ranges in time linear in their number.
+ *
+ * All of it runs during early boot, single-threaded, like the rest of
+ * memblock; no locking.
+ */
+
+#include <linux/log2.h>
+
+/*
+ * Read by should_skip_region(), which is not __init, so not init data;
+ * written only during early boot.
+ */
+static bool memblock_kho_scratch_only;
+
+/**
+ * memblock_reserve_kern - reserve memory for the kernel's own use
+ * @base: physical base address of the region
+ * @size: size of the region
+ *
+ * Like memblock_reserve(), and marks the region %MEMBLOCK_RSRV_KERN so that
+ * memblock_reserved_kern_size() counts it.
+ *
+ * Return: 0 on success, -errno on failure.
+ */
+int __init_memblock memblock_reserve_kern(phys_addr_t base, phys_addr_t size)
+{
+	return memblock_add_range(&memblock.reserved, base, size, MAX_NUMNODES,
+				  MEMBLOCK_RSRV_KERN);
+}
+
+/*
+ * Node of the memory at @addr, walking memblock.memory forward from *@idx.
+ * Callers ask in ascending address order, so the whole walk is linear.
+ */
+static int __init_memblock memblock_kho_node_at(phys_addr_t addr, int *idx)
+{
+	struct memblock_type *mem = &memblock.memory;
+
+	while (*idx < mem->cnt &&
+	       mem->regions[*idx].base + mem->regions[*idx].size <= addr)
+		(*idx)++;
+	if (*idx < mem->cnt && mem->regions[*idx].base <= addr)
+		return memblock_get_region_node(&mem->regions[*idx]);
+	return NUMA_NO_NODE;
+}
+
+/**
+ * memblock_reserved_kern_size - memory the kernel reserved for itself
+ * @limit: count only memory below this physical address
+ * @nid: count only memory on this node, or %NUMA_NO_NODE for all nodes
+ *
+ * Sums the %MEMBLOCK_RSRV_KERN reserved regions (everything allocated
+ * through memblock, and what the architecture reserves with
+ * memblock_reserve_kern()).  The node of a region is that of the memory it
+ * lies in; a region that spans memory regions is split between them.
+ *
+ * Return: the number of bytes.
+ */
+phys_addr_t __init_memblock memblock_reserved_kern_size(phys_addr_t limit,
+							int nid)
+{
+	struct memblock_type *mem = &memblock.memory;
+	struct memblock_region *r;
+	phys_addr_t total = 0;
+	int idx = 0;
+
+	for_each_reserved_mem_region(r) {
+		phys_addr_t start = r->base;
+		phys_addr_t end = min(r->base + r->size, limit);
+
+		if (!(r->flags & MEMBLOCK_RSRV_KERN))
+			continue;
+		while (start < end) {
+			int rnid = memblock_kho_node_at(start, &idx);
+			phys_addr_t stop = end;
+
+			if (idx < mem->cnt) {
+				struct memblock_region *m = &mem->regions[idx];
+
+				if (m->base > start)
+					stop = min(end, m->base);
+				else
+					stop = min(end, m->base + m->size);
+			}
+			if (!numa_valid_node(nid) || rnid == nid)
+				total += stop - start;
+			start = stop;
+		}
+	}
+	return total;
+}
+
+/**
+ * memblock_mark_kho_scratch - mark memory as KHO scratch
+ * @base: physical base address of the region
+ * @size: size of the region
+ *
+ * Scratch memory is where a kernel booted with a KHO handover allocates
+ * from until every preserved range is reserved.
+ *
+ * Return: 0 on success, -errno on failure.
+ */
+int __init_memblock memblock_mark_kho_scratch(phys_addr_t base,
+					      phys_addr_t size)
+{
+	return memblock_setclr_flag(&memblock.memory, base, size, 1,
+				    MEMBLOCK_KHO_SCRATCH);
+}
+
+/**
+ * memblock_clear_kho_scratch - clear the KHO scratch mark
+ * @base: physical base address of the region
+ * @size: size of the region
+ *
+ * Return: 0 on success, -errno on failure.
+ */
+int __init_memblock memblock_clear_kho_scratch(phys_addr_t base,
+					       phys_addr_t size)
+{
+	return memblock_setclr_flag(&memblock.memory, base, size, 0,
+				    MEMBLOCK_KHO_SCRATCH);
+}
+
+/**
+ * memblock_set_kho_scratch_only - allocate only from KHO scratch memory
+ *
+ * From now on every memblock allocation is served from memory marked with
+ * memblock_mark_kho_scratch(), until memblock_clear_kho_scratch_only().
+ */
+void __init_memblock memblock_set_kho_scratch_only(void)
+{
+	memblock_kho_scratch_only = true;
+}
+
+/**
+ * memblock_clear_kho_scratch_only - allocate from any memory again
+ */
+void __init_memblock memblock_clear_kho_scratch_only(void)
+{
+	memblock_kho_scratch_only = false;
+}
+
+/**
+ * memblock_is_kho_scratch_only - is scratch-only allocation in force
+ *
+ * Return: true between memblock_set_kho_scratch_only() and
+ * memblock_clear_kho_scratch_only().
+ */
+bool __init_memblock memblock_is_kho_scratch_only(void)
+{
+	return memblock_kho_scratch_only;
+}
+
+/* Called by should_skip_region() for memory regions. */
+static bool memblock_kho_skip(struct memblock_region *m)
+{
+	return memblock_kho_scratch_only && !(m->flags & MEMBLOCK_KHO_SCRATCH);
+}
+
+/*
+ * Append [base, base + size) with @flags and @nid to the region array @out
+ * holding *@cnt entries, merging it into the last entry when they touch and
+ * are compatible.
+ */
+static void __init_memblock memblock_kho_emit(struct memblock_region *out,
+					      unsigned long *cnt,
+					      phys_addr_t base,
+					      phys_addr_t size,
+					      enum memblock_flags flags,
+					      int nid)
+{
+	struct memblock_region *last = *cnt ? &out[*cnt - 1] : NULL;
+	struct memblock_region r = { .base = base, .size = size, .flags = flags };
+
+	/* Without NUMA the node reads back as 0 whatever was set: compare
+	 * nodes as memblock stores them.
+	 */
+	memblock_set_region_node(&r, nid);
+	if (last && last->base + last->size == base && last->flags == flags &&
+	    memblock_get_region_node(last) == memblock_get_region_node(&r)) {
+		last->size += size;
+		return;
+	}
+	out[(*cnt)++] = r;
+}
+
+/**
+ * memblock_reserve_sorted - reserve many address-ordered ranges at once
+ * @next: returns the next range in *@base and *@size and true, or false at
+ *	the end; ranges must come in ascending address order, without
+ *	overlapping each other
+ * @ctx: passed to @next
+ * @nr: upper bound on the number of ranges @next returns
+ *
+ * memblock_reserve() keeps memblock.reserved sorted by inserting into an
+ * array, which costs O(n) per call and O(n^2) for n calls.  This function
+ * instead merges the existing reservations and the new ranges in one pass
+ * into a new array sized for both, coalescing neighbours, so reserving n
+ * ranges costs O(n + existing).  Parts of a range that are already reserved
+ * keep their existing region.
+ *
+ * The new array is allocated with memblock; the caller makes sure that it
+ * cannot land on one of the ranges (for KHO: scratch-only mode is in force,
+ * and the ranges are outside scratch).  This is checked, and nothing changes
+ * if it happened.
+ *
+ * Return: 0 on success; -EINVAL if the ranges are not sorted, overlap or are
+ * more than @nr; -ENOMEM if no memory was found for the array; -EBUSY if the
+ * array would overlap one of the ranges or the slab allocator is already up.
+ * memblock.reserved is unchanged on failure.
+ */
+int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
+							 phys_addr_t *base,
+							 phys_addr_t *size),
+					    void *ctx, unsigned long nr)
+{
+	struct memblock_type *rsv = &memblock.reserved;
+	struct memblock_region *old = rsv->regions, *new;
+	unsigned long i = 0, cnt = 0, seen = 0, max, old_max = rsv->max;
+	phys_addr_t nb = 0, ne = 0, prev_end = 0, addr, alloc;
+	bool have = false;
+
+	if (slab_is_available())
+		return -EBUSY;
+
+	/*
+	 * Each existing region can split at most one new range in two, so
+	 * the result has at most 2 * cnt + nr entries; one more is kept for
+	 * the array itself.
+	 */
+	max = max_t(unsigned long, old_max,
+		    roundup_pow_of_two(2 * rsv->cnt + nr + 1));
+	alloc = PAGE_ALIGN(max * sizeof(*new));
+	addr = memblock_find_in_range(0, memblock.current_limit, alloc,
+				      PAGE_SIZE);
+	if (!addr)
+		return -ENOMEM;
+	new = __va(addr);
+
+	/* An empty reserved type still holds one zero-sized region. */
+	if (rsv->cnt == 1 && !old[0].size)
+		i = 1;
+
+	for (;;) {
+		if (!have) {
+			phys_addr_t size;
+
+			if (seen < ULONG_MAX && next(ctx, &nb, &size)) {
+				if (++seen > nr || !size || nb < prev_end ||
+				    nb + size < nb)
+					return -EINVAL;
+				ne = nb + size;
+				prev_end = ne;
+				have = true;
+			} else {
+				seen = ULONG_MAX;	/* no more ranges */
+			}
+		}
+		if (i >= rsv->cnt && !have)
+			break;
+		if (i < rsv->cnt && (!have || old[i].base <= nb)) {
+			/* An existing region comes first: keep it as it is. */
+			struct memblock_region *r = &old[i++];
+
+			if (have && r->base + r->size > nb) {
+				/* It covers the start of the new range. */
+				nb = min(r->base + r->size, ne);
+				if (nb == ne)
+					have = false;
+			}
+			memblock_kho_emit(new, &cnt, r->base, r->size, r->flags,
+					  memblock_get_region_node(r));
+			continue;
+		}
+		if (i < rsv->cnt && old[i].base < ne) {
+			/* The new range runs into an existing region. */
+			memblock_kho_emit(new, &cnt, nb, old[i].base - nb,
+					  MEMBLOCK_NONE, MAX_NUMNODES);
+			nb = old[i].base;
+			continue;
+		}
+		memblock_kho_emit(new, &cnt, nb, ne - nb, MEMBLOCK_NONE,
+				  MAX_NUMNODES);
+		have = false;
+	}
+
+	/* The array must not sit on what it describes. */
+	for (i = 0; i < cnt; i++) {
+		if (new[i].base < addr + alloc &&
+		    addr < new[i].base + new[i].size)
+			return -EBUSY;
+	}
+
+	rsv->regions = new;
+	rsv->max = max;
+	rsv->cnt = cnt;
+	rsv->total_size = 0;
+	for (i = 0; i < cnt; i++)
+		rsv->total_size += new[i].size;
+	if (!cnt) {
+		memset(&new[0], 0, sizeof(new[0]));
+		rsv->cnt = 1;
+	}
+
+	/* Like memblock_double_array(): the static array is never freed. */
+	if (old != memblock_reserved_init_regions)
+		memblock_free(old, PAGE_ALIGN(old_max * sizeof(*old)));
+	return memblock_reserve(addr, alloc);
+}
+
+/*
+ * reserve_mem= regions handed over by the previous kernel.  Not wired to the
+ * KHO core yet (and the simulator has no KHO core): no region comes back.
+ */
+static phys_addr_t __init memblock_kho_reserve_mem(const char *name,
+						   phys_addr_t size,
+						   phys_addr_t align)
+{
+	return 0;
+}
