@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 
 #include "kho_internal.h"
@@ -140,4 +141,23 @@ int kho_parse_scratch(const char *s, struct kho_scratch_cfg *cfg,
 	if (strchr(s, '%'))
 		return kho_parse_scale(s, cfg, why);
 	return kho_parse_sizes(s, cfg, why);
+}
+
+/**
+ * kho_scratch_scaled_size() - size of a scratch region in scaled mode
+ * @kern_bytes: memory the kernel reserved for itself in the region's scope
+ * @scale_pct: percentage from kho_scratch=N%
+ * @granule: power-of-two granule the result is rounded up to (a pageblock)
+ *
+ * Return: @kern_bytes * @scale_pct / 100 rounded up to @granule, and at
+ * least one @granule.
+ */
+u64 kho_scratch_scaled_size(u64 kern_bytes, unsigned int scale_pct,
+			    u64 granule)
+{
+	u64 size = div_u64(kern_bytes, 100) * scale_pct +
+		   div_u64((kern_bytes % 100) * scale_pct, 100);
+
+	size = round_up(size, granule);
+	return size ?: granule;
 }

@@ -214,12 +214,52 @@ class CheckpatchTest:
         return f"{len(sources)} files, {len(patches)} patches"
 
 
+class BadCmdlineTest:
+    """One boot per malformed kho= / kho_scratch= value: each boots, says
+    why in one line, and leaves KHO off."""
+
+    name = "bad_cmdline"
+    # (command line, the reason the kernel must print)
+    CASES = [
+        ("kho=yes", "invalid kho=yes: expected on or off"),
+        ("kho=on kho_scratch=0%", "invalid kho_scratch=0%: percentage must be between 1% and 10000%"),
+        ("kho=on kho_scratch=64M,128M", "invalid kho_scratch=64M,128M: expected exactly three comma-separated sizes"),
+        ("kho=on kho_scratch=0,1M,1M", "invalid kho_scratch=0,1M,1M: sizes must not be zero"),
+        ("kho=on kho_scratch=abc", "invalid kho_scratch=abc: expected low,global,pernode sizes"),
+        ("kho_scratch=1M,1M,1Q kho=on", "invalid kho_scratch=1M,1M,1Q: expected exactly three comma-separated sizes"),
+    ]
+    EXPECT = ["bad_cmdline.message", "bad_cmdline.stays_off",
+              "bad_cmdline.no_scratch", "bad_cmdline.finalize_fails"]
+
+    def run(self, log):
+        for i, (cmdline, reason) in enumerate(self.CASES):
+            t = QemuTest(self.name, expect=self.EXPECT, timeout=60,
+                         append=f"{cmdline} kho_expect={reason.replace(' ', '~')} "
+                                "kunit.enable=0")
+            try:
+                t.run(log.replace(".log", f"-{i}.log"))
+            except Failure as e:
+                raise Failure(f"'{cmdline}': {e}")
+        return f"{len(self.CASES)} malformed values"
+
+
 TESTS = [
     CheckpatchTest(),
     MemblockSimTest(),
     KunitTest(),
     QemuTest("plain_kexec", expect=["plain_kexec.cmdline", "plain_kexec.boot_id"],
              append="kunit.enable=0"),
+    QemuTest("kho_off", append="kho=off kunit.enable=0",
+             expect=["kho_off.no_scratch", "kho_off.scratch_empty", "kho_off.no_cma",
+                     "kho_off.finalize_fails", "kho_off.finalize_says_why",
+                     "kho_off.not_finalized"]),
+    BadCmdlineTest(),
+    QemuTest("finalize_cycle", append="kho=on kunit.enable=0",
+             expect=["finalize_cycle." + c for c in (
+                 "scratch_listed", "scratch_dmesg", "cma", "not_finalized",
+                 "abort_unfinalized", "bad_value", "finalize", "finalized",
+                 "refinalize", "dtc", "compatible", "scratch_fdt", "abort",
+                 "fdt_dropped", "refinalize_after_abort")]),
 ]
 
 

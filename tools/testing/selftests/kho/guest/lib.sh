@@ -108,3 +108,22 @@ kho_kexec()
 	kho_fail kexec_exec "kexec -e returned"
 	return 1
 }
+
+# kho_has TEXT WORDS: does TEXT contain WORDS?
+kho_has()
+{
+	case "$1" in
+	*"$2"*) return 0 ;;
+	esac
+	return 1
+}
+
+# kho_numbers: print the numbers of a dtc cell list (0x.. words) in decimal.
+kho_numbers()
+{
+	local w
+
+	for w in $*; do
+		printf '%d ' "$w"
+	done
+}

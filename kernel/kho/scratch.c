@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec handover: scratch regions.
+ *
+ * Scratch is where a kernel booted with a handover allocates from until it
+ * has reserved every preserved range, and where kexec places the next
+ * kernel.  The first kernel reserves it late in early boot, sized from what
+ * early boot really used; after memblock hands memory to the page
+ * allocator, scratch pageblocks become CMA pageblocks, so only movable
+ * allocations (never pinned or preserved memory) land there.
+ *
+ * Everything here but kho_scratch_table_init() runs single-threaded during
+ * early boot.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/cma.h>
+#include <linux/init.h>
+#include <linux/kho.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/printk.h>
+
+#include "../../mm/internal.h"
+#include "kho_internal.h"
+
+/* The scratch table handed to the next kernel; written once at boot. */
+struct kho_scratch_entry *kho_scratch_table __ro_after_init;
+
+/* Pageblock-aligned free parts of scratch that become CMA after mem_init. */
+#define KHO_CMA_RANGES_MAX	(4 * KHO_SCRATCH_MAX)
+static struct kho_range kho_cma_ranges[KHO_CMA_RANGES_MAX] __initdata;
+static unsigned int kho_cma_cnt __initdata;
+
+static phys_addr_t __init kho_granule(void)
+{
+	return PAGE_SIZE << pageblock_order;
+}
+
+static void __init kho_scratch_free_all(void)
+{
+	while (kho_scratch_cnt) {
+		struct kho_range *r = &kho_scratch[--kho_scratch_cnt];
+
+		memblock_phys_free(r->addr, r->size);
+	}
+}
+
+static int __init kho_scratch_alloc(phys_addr_t size, phys_addr_t end, int nid,
+				    const char *what)
+{
+	struct kho_range *r = &kho_scratch[kho_scratch_cnt];
+	phys_addr_t addr;
+
+	addr = memblock_alloc_range_nid(size, kho_granule(), 0, end, nid,
+					nid != NUMA_NO_NODE);
+	if (!addr) {
+		pr_err("cannot reserve %pa bytes of %s scratch; KHO disabled\n",
+		       &size, what);
+		return -ENOMEM;
+	}
+	r->addr = addr;
+	r->size = size;
+	kho_scratch_cnt++;
+	return 0;
+}
+
+/* Scaled scratch size for the kernel memory below @limit on @nid. */
+static phys_addr_t __init kho_scaled(phys_addr_t limit, int nid)
+{
+	return kho_scratch_scaled_size(memblock_reserved_kern_size(limit, nid),
+				       kho_scratch_cfg.scale_pct, kho_granule());
+}
+
+/* Size and reserve the scratch regions of a first kernel. */
+static int __init kho_reserve_scratch(void)
+{
+	const struct kho_scratch_cfg *cfg = &kho_scratch_cfg;
+	phys_addr_t g = kho_granule(), low, global;
+	phys_addr_t node[MAX_NUMNODES] = { };
+	int nid, err;
+
+	/* Measure everything first: scratch itself is kernel memory too. */
+	if (cfg->mode == KHO_SCRATCH_FIXED) {
+		low = round_up(cfg->low, g);
+		global = round_up(cfg->global, g);
+		for_each_node_state(nid, N_MEMORY)
+			node[nid] = round_up(cfg->pernode, g);
+	} else {
+		low = kho_scaled(ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE);
+		global = kho_scaled(PHYS_ADDR_MAX, NUMA_NO_NODE);
+		for_each_node_state(nid, N_MEMORY)
+			node[nid] = kho_scaled(PHYS_ADDR_MAX, nid);
+	}
+
+	err = kho_scratch_alloc(low, ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE, "low");
+	err = err ?: kho_scratch_alloc(global, MEMBLOCK_ALLOC_ACCESSIBLE,
+				       NUMA_NO_NODE, "global");
+	for_each_node_state(nid, N_MEMORY) {
+		if (err)
+			break;
+		err = kho_scratch_alloc(node[nid], MEMBLOCK_ALLOC_ACCESSIBLE,
+					nid, "per-node");
+	}
+	if (err) {
+		kho_scratch_free_all();
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * Set aside the pageblock-aligned free parts of every scratch region: they
+ * stay reserved through memblock_free_all() and become CMA pageblocks in
+ * kho_release_scratch().
+ */
+static void __init kho_scratch_set_aside(void)
+{
+	phys_addr_t g = kho_granule(), start, end;
+	unsigned int i;
+	u64 j;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		const struct kho_range *r = &kho_scratch[i];
+
+		for_each_free_mem_range(j, NUMA_NO_NODE, MEMBLOCK_NONE, &start,
+					&end, NULL) {
+			start = round_up(max(start, r->addr), g);
+			end = round_down(min(end, r->addr + r->size), g);
+			if (start >= end)
+				continue;
+			if (kho_cma_cnt == KHO_CMA_RANGES_MAX) {
+				pr_warn("scratch too fragmented: %pa-%pa stays ordinary memory\n",
+					&start, &end);
+				continue;
+			}
+			kho_cma_ranges[kho_cma_cnt].addr = start;
+			kho_cma_ranges[kho_cma_cnt++].size = end - start;
+		}
+	}
+	for (i = 0; i < kho_cma_cnt; i++)
+		memblock_reserve(kho_cma_ranges[i].addr, kho_cma_ranges[i].size);
+}
+
+/**
+ * kho_memory_init() - set up KHO memory before memblock_free_all()
+ *
+ * Called from mm_core_init() right before mem_init().  A first kernel
+ * reserves its scratch regions here; either way the free parts of scratch
+ * are set aside to become CMA pageblocks.
+ */
+void __init kho_memory_init(void)
+{
+	unsigned int i;
+
+	if (!kho_is_enabled())
+		return;
+	if (!kho_scratch_cnt && kho_reserve_scratch()) {
+		kho_disable();
+		return;
+	}
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		phys_addr_t end = kho_scratch[i].addr + kho_scratch[i].size - 1;
+
+		pr_info("scratch %u: [mem %pa-%pa] %llu MiB\n", i,
+			&kho_scratch[i].addr, &end,
+			(u64)kho_scratch[i].size >> 20);
+		/* A first kernel's regions are its own reservations. */
+		memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
+	}
+	kho_scratch_set_aside();
+}
+
+/* After memblock_free_all(): give the set-aside scratch to the buddy as CMA. */
+static int __init kho_release_scratch(void)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < kho_cma_cnt; i++) {
+		unsigned long pfn = PHYS_PFN(kho_cma_ranges[i].addr);
+		unsigned long end = PHYS_PFN(kho_cma_ranges[i].addr +
+					     kho_cma_ranges[i].size);
+
+		for (; pfn < end; pfn += pageblock_nr_pages) {
+			init_cma_reserved_pageblock(pfn_to_page(pfn));
+			pages += pageblock_nr_pages;
+		}
+	}
+	totalcma_pages += pages;
+	if (pages)
+		pr_info("scratch: %lu MiB of movable-only (CMA) pageblocks\n",
+			pages >> (20 - PAGE_SHIFT));
+	return 0;
+}
+early_initcall(kho_release_scratch);
+
+/* The table of scratch regions the next kernel gets; once, at late init. */
+int __init kho_scratch_table_init(void)
+{
+	unsigned int i;
+
+	kho_scratch_table = alloc_pages_exact(PAGE_ALIGN(kho_scratch_cnt *
+						sizeof(*kho_scratch_table)),
+					      GFP_KERNEL | __GFP_ZERO);
+	if (!kho_scratch_table) {
+		pr_err("cannot allocate the scratch table; KHO disabled\n");
+		kho_disable();
+		return -ENOMEM;
+	}
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		kho_scratch_table[i].addr = cpu_to_le64(kho_scratch[i].addr);
+		kho_scratch_table[i].size = cpu_to_le64(kho_scratch[i].size);
+	}
+	return 0;
+}
