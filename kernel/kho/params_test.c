@@ -99,12 +99,32 @@ static void kho_scratch_rejects(struct kunit *test)
 	}
 }
 
+static void kho_scratch_scaling(struct kunit *test)
+{
+	/* 200% of 10 MiB in 4 MiB granules: 20 MiB. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_scaled_size(10 * SZ_1M, 200, SZ_4M),
+			(u64)20 * SZ_1M);
+	/* Rounded up to the granule. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_scaled_size(SZ_1M + 1, 100, SZ_4M),
+			(u64)SZ_4M);
+	/* Never empty. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_scaled_size(0, 200, SZ_2M),
+			(u64)SZ_2M);
+	/* Exact for sizes that are not multiples of 100. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_scaled_size(199, 50, 1), 99ULL);
+	/* No overflow for a PiB at the largest scale. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_scaled_size(1ULL << 50,
+						      KHO_SCRATCH_SCALE_MAX,
+						      SZ_4M), 100ULL << 50);
+}
+
 static struct kunit_case kho_params_cases[] = {
 	KUNIT_CASE(kho_enable_words),
 	KUNIT_CASE(kho_enable_rejects),
 	KUNIT_CASE(kho_scratch_scale),
 	KUNIT_CASE(kho_scratch_sizes),
 	KUNIT_CASE(kho_scratch_rejects),
+	KUNIT_CASE(kho_scratch_scaling),
 	{}
 };
 

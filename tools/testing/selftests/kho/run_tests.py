@@ -124,7 +124,7 @@ def parse_kunit(text):
 
 
 # KUnit suites the test kernel must run; a missing one fails the test.
-KUNIT_SUITES = ["kho_params"]
+KUNIT_SUITES = ["kho_params", "kho_fdt"]
 
 
 def check_kunit(text):
