@@ -535,10 +535,10 @@ static void kho_out_drop(void)
 	kho_out.fdt = NULL;
 }
 
+/* @size is page aligned.  Unmovable, so never in scratch (which is CMA). */
 static void *kho_alloc_meta(size_t size)
 {
-	/* Unmovable, so never in scratch (which is CMA). */
-	return alloc_pages_exact(PAGE_ALIGN(size), GFP_KERNEL | __GFP_ZERO);
+	return alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
 }
 
 /* Write the preserved-memory record of @c.  kho_mem_lock held. */

@@ -97,11 +97,8 @@ static int kho_parse_sizes(const char *s, struct kho_scratch_cfg *cfg,
 			*why = "size out of range";
 			return -EINVAL;
 		}
+		/* Starts with a digit, so memparse() always consumes some. */
 		size[i] = memparse(p, &end);
-		if (end == p) {
-			*why = "expected low,global,pernode sizes (K/M/G suffixes allowed)";
-			return -EINVAL;
-		}
 		if (!size[i]) {
 			*why = "sizes must not be zero";
 			return -EINVAL;

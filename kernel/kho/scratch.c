@@ -147,9 +147,8 @@ static void __init kho_scratch_set_aside(void)
 /**
  * kho_memory_init() - set up KHO memory before memblock_free_all()
  *
- * Called from mm_core_init() right before mem_init().  A first kernel
- * reserves its scratch regions here; either way the free parts of scratch
- * are set aside to become CMA pageblocks.
+ * Called from mm_core_init() right before mem_init(): reserves the scratch
+ * regions and sets their pageblocks aside to become CMA pageblocks.
  */
 void __init kho_memory_init(void)
 {
@@ -157,7 +156,7 @@ void __init kho_memory_init(void)
 
 	if (!kho_is_enabled())
 		return;
-	if (!kho_scratch_cnt && kho_reserve_scratch()) {
+	if (kho_reserve_scratch()) {
 		kho_disable();
 		return;
 	}
@@ -167,7 +166,10 @@ void __init kho_memory_init(void)
 		pr_info("scratch %u: [mem %pa-%pa] %llu MiB\n", i,
 			&kho_scratch[i].addr, &end,
 			(u64)kho_scratch[i].size >> 20);
-		/* A first kernel's regions are its own reservations. */
+		/*
+		 * The allocation only placed the region; set_aside below
+		 * reserves its pageblocks again for the CMA hand-off.
+		 */
 		memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
 	}
 	kho_scratch_set_aside();

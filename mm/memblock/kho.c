@@ -234,7 +234,7 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	struct memblock_region *old = rsv->regions, *new;
 	unsigned long i = 0, cnt = 0, seen = 0, max, old_max = rsv->max;
 	phys_addr_t nb = 0, ne = 0, prev_end = 0, addr, alloc;
-	bool have = false;
+	bool have = false, done = false;
 
 	if (slab_is_available())
 		return -EBUSY;
@@ -258,18 +258,17 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 		i = 1;
 
 	for (;;) {
-		if (!have) {
+		if (!have && !done) {
 			phys_addr_t size;
 
-			if (seen < ULONG_MAX && next(ctx, &nb, &size)) {
+			done = !next(ctx, &nb, &size);
+			if (!done) {
 				if (++seen > nr || !size || nb < prev_end ||
 				    nb + size < nb)
 					return -EINVAL;
 				ne = nb + size;
 				prev_end = ne;
 				have = true;
-			} else {
-				seen = ULONG_MAX;	/* no more ranges */
 			}
 		}
 		if (i >= rsv->cnt && !have)
@@ -322,15 +321,4 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	if (old != memblock_reserved_init_regions)
 		memblock_free(old, PAGE_ALIGN(old_max * sizeof(*old)));
 	return memblock_reserve(addr, alloc);
-}
-
-/*
- * reserve_mem= regions handed over by the previous kernel.  Not wired to the
- * KHO core yet (and the simulator has no KHO core): no region comes back.
- */
-static phys_addr_t __init memblock_kho_reserve_mem(const char *name,
-						   phys_addr_t size,
-						   phys_addr_t align)
-{
-	return 0;
 }

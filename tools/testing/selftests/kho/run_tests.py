@@ -172,7 +172,8 @@ class MemblockSimTest:
                 for step in (["make", "-C", sim, "clean"],
                              ["make", "-C", sim, "-j", str(os.cpu_count() or 2)] + variant):
                     if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT).returncode:
-                        raise Failure(f"{' '.join(step[3:] or step)} failed to build")
+                        raise Failure(f"simulator {' '.join(variant) or 'default'}: "
+                                  f"'{' '.join(step[3:])}' failed")
                 r = subprocess.run([os.path.join(sim, "main"), "-v"], cwd=sim,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True)
