@@ -51,6 +51,7 @@ groups=(
 "mm/memblock|mm/memblock: add KHO support files|memblock's side of KHO: scratch regions, scratch-only allocation, kernel-reserved accounting and reserve_mem preservation."
 "arch/x86|x86/kho: add boot-protocol and KASLR support|x86 parts of KHO: the SETUP_KEXEC_KHO setup_data entry and scratch-only KASLR."
 "Documentation/kho|Documentation/kho: document KHO|Admin guide, concepts and the FDT ABI."
+"tools/testing/memblock|memblock tests: add cases for KHO support|Simulator cases for kernel-reserved accounting, scratch-only allocation and the sorted bulk reservation."
 "tools/testing/kho|tools/testing/kho: add a userspace simulator of the KHO core|Builds the KHO core's own source files in userspace for property tests, fuzzing and benchmarks."
 "tools/testing/selftests/kho|selftests/kho: add end-to-end tests in QEMU|Boot, preserve, kexec and check what survived."
 )

@@ -244,8 +244,26 @@ class BadCmdlineTest:
         return f"{len(self.CASES)} malformed values"
 
 
+class SeriesTest:
+    """make series: the work exports as a git-am series that applies to a
+    fresh linux-source-6.12 and reproduces build/src."""
+
+    name = "series"
+
+    def run(self, log):
+        with open(log, "w") as out:
+            r = subprocess.run([os.path.join(ROOT, "scripts", "export-series.sh")],
+                               stdout=out, stderr=subprocess.STDOUT)
+        text = read(log)
+        if r.returncode or "applies with git am" not in text:
+            last = [l for l in text.splitlines() if l.strip()][-1:] or ["no output"]
+            raise Failure(last[0])
+        return re.search(r"series: (\d+ patches)", text).group(1)
+
+
 TESTS = [
     CheckpatchTest(),
+    SeriesTest(),
     MemblockSimTest(),
     KunitTest(),
     QemuTest("plain_kexec", expect=["plain_kexec.cmdline", "plain_kexec.boot_id"],
