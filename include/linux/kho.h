@@ -14,6 +14,10 @@
 struct notifier_block;
 struct kho_serialization;
 struct kho_client;
+struct kho_setup_data;
+struct kexec_buf;
+struct kimage;
+struct resource;
 
 /**
  * enum kho_event - events delivered to KHO notifiers
@@ -44,8 +48,19 @@ int kho_add_subtree(struct kho_serialization *ser, const char *name,
 int register_kho_notifier(struct notifier_block *nb);
 int unregister_kho_notifier(struct notifier_block *nb);
 
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys);
+
 /* Boot hooks, called by mm and architecture code. */
 void kho_memory_init(void);
+void kho_populate(phys_addr_t fdt, phys_addr_t fdt_size, phys_addr_t scratch,
+		  phys_addr_t scratch_size);
+bool kho_in_mark_scratch(void);
+void kho_in_reserve_preserved(void);
+
+/* For kexec_file loaders. */
+int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd);
+int kho_locate_mem_hole(struct kexec_buf *kbuf,
+			int (*cb)(struct resource *res, void *arg));
 
 #else /* !CONFIG_KEXEC_HANDOVER */
 
@@ -93,6 +108,11 @@ static inline int register_kho_notifier(struct notifier_block *nb)
 }
 
 static inline int unregister_kho_notifier(struct notifier_block *nb)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 {
 	return -EOPNOTSUPP;
 }

@@ -21,6 +21,8 @@
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kexec.h>
 #include <linux/kho.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
@@ -130,9 +132,6 @@ static DEFINE_MUTEX(kho_mem_lock);
 static LIST_HEAD(kho_clients);
 static RAW_NOTIFIER_HEAD(kho_chain);
 
-/* Name of the client behind the upstream-compatible calls. */
-#define KHO_DEFAULT_CLIENT	"default"
-
 /**
  * struct kho_subtree - a sub-FDT added during FINALIZE
  * @list: entry in &struct kho_serialization.subtrees
@@ -168,6 +167,8 @@ static struct {
 	struct dentry *dir;
 	struct dentry *sub_fdts;
 	struct dentry *fdt_file;
+	/* The kexec image that was handed the finalized FDT, if any. */
+	const struct kimage *image;
 } kho_out;
 
 /* Scratch regions, set up by kho_memory_init() and never changed after. */
@@ -580,6 +581,11 @@ static int kho_out_build(void)
 		n++;
 	list_for_each_entry(t, &ser->subtrees, list)
 		n++;
+	if (n > KHO_CLIENTS_MAX) {
+		pr_err("finalize: more than %d clients\n", KHO_CLIENTS_MAX);
+		err = -E2BIG;
+		goto out;
+	}
 	fc = kcalloc(n, sizeof(*fc), GFP_KERNEL);
 	kho_out.records = kcalloc(n, sizeof(void *), GFP_KERNEL);
 	kho_out.record_sizes = kcalloc(n, sizeof(size_t), GFP_KERNEL);
@@ -681,12 +687,15 @@ static int kho_finalize(void)
 			       err);
 	}
 	if (err) {
+		/* Callbacks may unpreserve what they preserved for FINALIZE. */
+		kho_set_state(KHO_OUT_IDLE);
 		kho_call_abort();
 		kho_out_drop();
-		kho_set_state(KHO_OUT_IDLE);
 		return err;
 	}
 	kho_out_debugfs();
+	if (READ_ONCE(kexec_image))
+		pr_warn("finalize: the kexec image loaded before has no handover; load it again\n");
 	pr_info("finalized: root FDT at %pa, %u bytes\n",
 		&(phys_addr_t){ virt_to_phys(kho_out.fdt) },
 		fdt_totalsize(kho_out.fdt));
@@ -700,36 +709,100 @@ static int kho_abort(void)
 		pr_err("abort: not finalized\n");
 		return -ENOENT;
 	}
+	if (kho_out.image && kho_out.image == READ_ONCE(kexec_image)) {
+		pr_err("abort: the loaded kexec image holds this handover; unload it first (kexec -u)\n");
+		return -EBUSY;
+	}
+	kho_out.image = NULL;
+	kho_set_state(KHO_OUT_IDLE);
 	kho_call_abort();
 	kho_out_drop();
-	kho_set_state(KHO_OUT_IDLE);
 	pr_info("aborted: handover dropped, preservations kept\n");
 	return 0;
 }
 
 /**
  * kho_get_handover() - what the next kernel is handed
- * @fdt: set to the root FDT's physical address and buffer size
- * @scratch: set to the scratch table's physical address and size
+ * @image: the kexec image being loaded; never a crash image
+ * @sd: filled with the root FDT's and the scratch table's addresses and
+ *	sizes, little-endian, as the boot protocol carries them
  *
- * For the architecture's kexec loader.
+ * For the architecture's kexec_file loader.  Until @image is unloaded, an
+ * abort is refused, so the handover it carries stays valid.
  *
  * Return: 0 if finalized, -ENOENT otherwise.
  */
-int kho_get_handover(struct kho_range *fdt, struct kho_range *scratch)
+int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd)
 {
 	int err = -ENOENT;
 
+	if (!kho_is_enabled())
+		return err;
 	mutex_lock(&kho_lock);
 	if (kho_out.fdt && kho_scratch_table) {
-		fdt->addr = virt_to_phys(kho_out.fdt);
-		fdt->size = kho_out.fdt_alloc;
-		scratch->addr = virt_to_phys(kho_scratch_table);
-		scratch->size = kho_scratch_cnt * sizeof(*kho_scratch_table);
+		sd->fdt_addr = cpu_to_le64(virt_to_phys(kho_out.fdt));
+		sd->fdt_size = cpu_to_le64(kho_out.fdt_alloc);
+		sd->scratch_addr = cpu_to_le64(virt_to_phys(kho_scratch_table));
+		sd->scratch_size = cpu_to_le64(kho_scratch_cnt *
+					       sizeof(*kho_scratch_table));
+		kho_out.image = image;
 		err = 0;
 	}
 	mutex_unlock(&kho_lock);
+	if (err)
+		pr_info("kexec image loaded without a handover: not finalized\n");
+	else
+		pr_info("kexec image loaded with the handover\n");
 	return err;
+}
+
+/**
+ * kho_locate_mem_hole() - place a kexec segment inside scratch
+ * @kbuf: the segment
+ * @cb: the generic placement callback, called per scratch region
+ *
+ * With KHO on, every segment of a normal (not crash) kexec image goes into
+ * scratch, the only memory the next kernel may use before it has reserved
+ * the preserved ranges.  Regions are tried from the top when @kbuf wants
+ * top-down placement, from the bottom otherwise.
+ *
+ * Return: 0 with @kbuf->mem set, or -EADDRNOTAVAIL if it fits nowhere.
+ */
+int kho_locate_mem_hole(struct kexec_buf *kbuf,
+			int (*cb)(struct resource *res, void *arg))
+{
+	bool used[KHO_SCRATCH_MAX] = { };
+	unsigned int n, i;
+
+	for (n = 0; n < kho_scratch_cnt; n++) {
+		struct resource res = { .flags = IORESOURCE_SYSTEM_RAM };
+		int pick = -1;
+
+		/* Next region in address order, n is at most a dozen. */
+		for (i = 0; i < kho_scratch_cnt; i++) {
+			if (used[i])
+				continue;
+			if (pick < 0 ||
+			    (kbuf->top_down ?
+			     kho_scratch[i].addr > kho_scratch[pick].addr :
+			     kho_scratch[i].addr < kho_scratch[pick].addr))
+				pick = i;
+		}
+		used[pick] = true;
+		res.start = kho_scratch[pick].addr;
+		res.end = kho_scratch[pick].addr + kho_scratch[pick].size - 1;
+		if (cb(&res, kbuf) == 1)
+			return 0;
+	}
+	pr_err("kexec segment of %lu bytes does not fit in any scratch region\n",
+	       kbuf->memsz);
+	return -EADDRNOTAVAIL;
+}
+
+/* The finalized root FDT, or NULL; for the test-only damage interface. */
+void *kho_out_root(void)
+{
+	return READ_ONCE(kho_out.fdt);
 }
 
 /* ------------------------------------------------------------------------
@@ -826,6 +899,7 @@ static int __init kho_init(void)
 			    &kho_scratch_len_fops);
 	debugfs_create_file("preserved", 0400, kho_out.dir, NULL,
 			    &kho_preserved_fops);
+	kho_in_debugfs(root);
 	if (kho_enable)
 		return kho_scratch_table_init();
 	if (kho_cmdline_bad)

@@ -11,6 +11,8 @@
 #include <linux/numa.h>
 #include <linux/kho/abi.h>
 
+struct dentry;
+
 /* kho_scratch=N%: N is a percentage in [1, KHO_SCRATCH_SCALE_MAX]. */
 #define KHO_SCRATCH_SCALE_DEFAULT	200
 #define KHO_SCRATCH_SCALE_MAX		10000
@@ -79,6 +81,61 @@ int kho_fdt_write_root(void *buf, size_t size, const struct kho_range *scratch,
 		       const struct kho_fdt_client *clients,
 		       unsigned int nr_clients);
 
+/* Name of the client behind the upstream-compatible calls. */
+#define KHO_DEFAULT_CLIENT	"default"
+
+/**
+ * struct kho_in_client - one client of an incoming handover
+ * @name: its name, pointing into the root FDT
+ * @fdt: its sub-FDT, or size 0
+ * @mem: its preserved-memory record, or size 0
+ * @runs: the record's runs, mapped
+ * @nr_runs: how many
+ * @cur: cursor of the merge over all clients' runs
+ */
+struct kho_in_client {
+	const char *name;
+	struct kho_range fdt;
+	struct kho_range mem;
+	const struct kho_mem_run *runs;
+	u64 nr_runs;
+	u64 cur;
+};
+
+/**
+ * struct kho_in - an incoming handover, as the next kernel checks it
+ * @fdt: root FDT buffer (from the boot protocol)
+ * @table: scratch table (from the boot protocol), size in bytes
+ * @scratch: scratch regions, sorted by address
+ * @nr_scratch: how many
+ * @root: the root FDT, mapped
+ * @clients: the clients found in the root FDT
+ * @nr_clients: how many
+ * @nr_ranges: preserved ranges, counted by kho_in_check()
+ * @bytes: their total size
+ * @why: the first problem found, or NULL
+ * @bad_client: the client it concerns, or NULL
+ * @bad: the range it concerns
+ */
+struct kho_in {
+	struct kho_range fdt;
+	struct kho_range table;
+	struct kho_range scratch[KHO_SCRATCH_MAX];
+	unsigned int nr_scratch;
+	const void *root;
+	struct kho_in_client clients[KHO_CLIENTS_MAX];
+	unsigned int nr_clients;
+	u64 nr_ranges;
+	u64 bytes;
+	const char *why;
+	const char *bad_client;
+	struct kho_range bad;
+};
+
+int kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entry *tab);
+int kho_in_check(struct kho_in *in);
+int kho_in_reserve(struct kho_in *in);
+
 int kho_parse_enable(const char *s, bool *on, const char **why);
 int kho_parse_scratch(const char *s, struct kho_scratch_cfg *cfg,
 		      const char **why);
@@ -92,7 +149,9 @@ extern struct kho_scratch_entry *kho_scratch_table;
 
 void kho_disable(void);
 int kho_scratch_table_init(void);
-int kho_get_handover(struct kho_range *fdt, struct kho_range *scratch);
+bool kho_in_has_scratch(void);
+void *kho_out_root(void);
+void kho_in_debugfs(struct dentry *root);
 #endif
 
 #endif /* _KERNEL_KHO_INTERNAL_H */

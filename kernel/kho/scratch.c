@@ -147,30 +147,36 @@ static void __init kho_scratch_set_aside(void)
 /**
  * kho_memory_init() - set up KHO memory before memblock_free_all()
  *
- * Called from mm_core_init() right before mem_init(): reserves the scratch
- * regions and sets their pageblocks aside to become CMA pageblocks.
+ * Called from mm_core_init() right before mem_init().  A kernel booted
+ * with a handover reuses the scratch regions it came with, as they are;
+ * otherwise the scratch regions are sized and reserved now.  Either way
+ * their free pageblocks are set aside to become CMA pageblocks.
  */
 void __init kho_memory_init(void)
 {
+	bool incoming = kho_in_has_scratch();
 	unsigned int i;
 
 	if (!kho_is_enabled())
 		return;
-	if (kho_reserve_scratch()) {
+	if (!incoming && kho_reserve_scratch()) {
 		kho_disable();
 		return;
 	}
 	for (i = 0; i < kho_scratch_cnt; i++) {
 		phys_addr_t end = kho_scratch[i].addr + kho_scratch[i].size - 1;
 
-		pr_info("scratch %u: [mem %pa-%pa] %llu MiB\n", i,
+		pr_info("scratch %u: [mem %pa-%pa] %llu MiB%s\n", i,
 			&kho_scratch[i].addr, &end,
-			(u64)kho_scratch[i].size >> 20);
+			(u64)kho_scratch[i].size >> 20,
+			incoming ? ", handed over" : "");
 		/*
 		 * The allocation only placed the region; set_aside below
 		 * reserves its pageblocks again for the CMA hand-off.
 		 */
-		memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
+		if (!incoming)
+			memblock_phys_free(kho_scratch[i].addr,
+					   kho_scratch[i].size);
 	}
 	kho_scratch_set_aside();
 }

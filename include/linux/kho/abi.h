@@ -27,6 +27,12 @@
 /* Longest client name, without the terminating NUL. */
 #define KHO_NAME_MAX			31
 
+/* Most client nodes a root FDT may hold. */
+#define KHO_CLIENTS_MAX			64
+
+/* Largest root FDT buffer a kernel accepts (1 MiB). */
+#define KHO_FDT_SIZE_MAX		0x100000
+
 /**
  * struct kho_scratch_entry - one scratch region, in the scratch table
  * @addr: physical address, page aligned
