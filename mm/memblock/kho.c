@@ -167,10 +167,16 @@ bool __init_memblock memblock_is_kho_scratch_only(void)
 	return memblock_kho_scratch_only;
 }
 
+/* Set only around reserve_mem allocations; see reserve_mem_kho_alloc(). */
+static bool memblock_kho_avoid_scratch;
+
 /* Called by should_skip_region() for memory regions. */
 static bool memblock_kho_skip(struct memblock_region *m)
 {
-	return memblock_kho_scratch_only && !(m->flags & MEMBLOCK_KHO_SCRATCH);
+	bool scratch = m->flags & MEMBLOCK_KHO_SCRATCH;
+
+	return (memblock_kho_scratch_only && !scratch) ||
+	       (memblock_kho_avoid_scratch && scratch);
 }
 
 /*
@@ -321,4 +327,213 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	if (old != memblock_reserved_init_regions)
 		memblock_free(old, PAGE_ALIGN(old_max * sizeof(*old)));
 	return memblock_reserve(addr, alloc);
+}
+
+/*
+ * reserve_mem=SIZE:ALIGN:NAME across kexec.
+ *
+ * A kernel with KHO preserves every page-aligned reserve_mem region at
+ * boot, under the client "memblock", and describes them at finalize in the
+ * "memblock" sub-FDT: one node per region with its name, start, size and
+ * alignment.  The next kernel, asked for a region of the same name, size
+ * and alignment, gets the preserved one back at the same address with its
+ * contents; a region whose size or alignment changed is allocated afresh.
+ */
+
+/* Alignment of each reserve_mem region, by index in reserved_mem_table. */
+static phys_addr_t reserve_mem_align[RESERVE_MEM_MAX_ENTRIES];
+
+#ifdef CONFIG_KEXEC_HANDOVER
+
+#include <linux/kho.h>
+#include <linux/libfdt.h>
+#include <linux/notifier.h>
+
+/* Compatible string of the "memblock" sub-FDT. */
+#define RESERVE_MEM_KHO_COMPATIBLE	"kho-linux-6.12,memblock-v1"
+#define RESERVE_MEM_KHO_CLIENT		"memblock"
+
+/* Look up @name in the "memblock" sub-FDT of an incoming handover. */
+static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
+					  phys_addr_t align, phys_addr_t *start)
+{
+	phys_addr_t phys, old_size, old_align;
+	const fdt64_t *p[3];
+	const void *fdt;
+	int node, len;
+
+	if (kho_retrieve_subtree(RESERVE_MEM_KHO_CLIENT, &phys))
+		return false;
+	fdt = phys_to_virt(phys);
+	if (fdt_node_check_compatible(fdt, 0, RESERVE_MEM_KHO_COMPATIBLE)) {
+		pr_warn("reserve_mem: KHO memblock sub-FDT is not %s; %s allocated afresh\n",
+			RESERVE_MEM_KHO_COMPATIBLE, name);
+		return false;
+	}
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *n = fdt_getprop(fdt, node, "label", &len);
+
+		if (!n || len < 1 || n[len - 1] || strcmp(n, name))
+			continue;
+		p[0] = fdt_getprop(fdt, node, "start", &len);
+		p[0] = len == sizeof(*p[0]) ? p[0] : NULL;
+		p[1] = fdt_getprop(fdt, node, "size", &len);
+		p[1] = len == sizeof(*p[1]) ? p[1] : NULL;
+		p[2] = fdt_getprop(fdt, node, "align", &len);
+		p[2] = len == sizeof(*p[2]) ? p[2] : NULL;
+		if (!p[0] || !p[1] || !p[2]) {
+			pr_warn("reserve_mem: %s: malformed KHO record; allocated afresh\n",
+				name);
+			return false;
+		}
+		*start = fdt64_to_cpu(*p[0]);
+		old_size = fdt64_to_cpu(*p[1]);
+		old_align = fdt64_to_cpu(*p[2]);
+		if (old_size != size || old_align != align) {
+			pr_warn("reserve_mem: %s: size/align changed from %pa/%pa to %pa/%pa; allocated afresh, the old region stays reserved\n",
+				name, &old_size, &old_align, &size, &align);
+			return false;
+		}
+		/* KHO reserved it early; it must still be reserved, in RAM. */
+		if (!memblock_is_region_memory(*start, size) ||
+		    !memblock_is_region_reserved(*start, size)) {
+			pr_warn("reserve_mem: %s: KHO record at %pa is not reserved memory; allocated afresh\n",
+				name, start);
+			return false;
+		}
+		pr_info("reserve_mem: %s restored from the KHO handover at %pa, %pa bytes\n",
+			name, start, &size);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The regions are preserved once, at boot, and stay preserved across
+ * finalize and abort; FINALIZE only writes the sub-FDT.  Both are set up
+ * by reserve_mem_kho_init() and never change after.
+ */
+static void *reserve_mem_kho_fdt;
+static bool reserve_mem_kho_kept[RESERVE_MEM_MAX_ENTRIES];
+
+/* Write the "memblock" sub-FDT into @buf of @size bytes. */
+static int reserve_mem_kho_write(void *buf, size_t size)
+{
+	char node[8];
+	int i, err;
+
+	err = fdt_create(buf, size);
+	err = err ?: fdt_finish_reservemap(buf);
+	err = err ?: fdt_begin_node(buf, "");
+	err = err ?: fdt_property_string(buf, "compatible",
+					 RESERVE_MEM_KHO_COMPATIBLE);
+	for (i = 0; i < reserved_mem_count && !err; i++) {
+		struct reserve_mem_table *map = &reserved_mem_table[i];
+
+		if (!reserve_mem_kho_kept[i])
+			continue;
+		snprintf(node, sizeof(node), "r%d", i);
+		err = fdt_begin_node(buf, node);
+		err = err ?: fdt_property_string(buf, "label", map->name);
+		err = err ?: fdt_property_u64(buf, "start", map->start);
+		err = err ?: fdt_property_u64(buf, "size", map->size);
+		err = err ?: fdt_property_u64(buf, "align",
+					      reserve_mem_align[i]);
+		err = err ?: fdt_end_node(buf);
+	}
+	err = err ?: fdt_end_node(buf);
+	return err ?: fdt_finish(buf);
+}
+
+static int reserve_mem_kho_notifier(struct notifier_block *nb,
+				    unsigned long action, void *data)
+{
+	int err;
+
+	if (action != KEXEC_KHO_FINALIZE)
+		return NOTIFY_DONE;
+	err = reserve_mem_kho_write(reserve_mem_kho_fdt, PAGE_SIZE) ? -ENOSPC :
+		kho_add_subtree(data, RESERVE_MEM_KHO_CLIENT,
+				reserve_mem_kho_fdt);
+	return notifier_from_errno(err);
+}
+
+static struct notifier_block reserve_mem_kho_nb = {
+	.notifier_call = reserve_mem_kho_notifier,
+};
+
+/* Preserve every page-aligned region, and a page for the sub-FDT. */
+static int __init reserve_mem_kho_init(void)
+{
+	struct kho_client *c;
+	int i, err;
+
+	if (!kho_is_enabled() || !reserved_mem_count)
+		return 0;
+	c = kho_client_get(RESERVE_MEM_KHO_CLIENT);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	for (i = 0; i < reserved_mem_count; i++) {
+		struct reserve_mem_table *map = &reserved_mem_table[i];
+
+		if (!map->size)
+			continue;
+		err = -EINVAL;
+		if (PAGE_ALIGNED(map->start))
+			err = kho_client_preserve_phys(c, map->start,
+						       PAGE_ALIGN(map->size));
+		if (err)
+			pr_err("reserve_mem: %s at %pa cannot be preserved for the next kernel (%d)\n",
+			       map->name, &map->start, err);
+		reserve_mem_kho_kept[i] = !err;
+	}
+	reserve_mem_kho_fdt = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!reserve_mem_kho_fdt)
+		return -ENOMEM;
+	err = kho_client_preserve_phys(c, virt_to_phys(reserve_mem_kho_fdt),
+				       PAGE_SIZE);
+	if (err) {
+		free_page((unsigned long)reserve_mem_kho_fdt);
+		return err;
+	}
+	return register_kho_notifier(&reserve_mem_kho_nb);
+}
+late_initcall(reserve_mem_kho_init);
+
+#else /* !CONFIG_KEXEC_HANDOVER */
+
+static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
+					  phys_addr_t align, phys_addr_t *start)
+{
+	return false;
+}
+
+#endif /* CONFIG_KEXEC_HANDOVER */
+
+/**
+ * reserve_mem_kho_alloc - find memory for a reserve_mem region
+ * @name: the region's name
+ * @size: its size
+ * @align: its alignment
+ *
+ * Called by the reserve_mem= parser.  A region of the same name, size and
+ * alignment preserved by the previous kernel through KHO comes back at its
+ * address; otherwise a new region is allocated outside KHO scratch, so that
+ * it too can be preserved for the next kernel.
+ *
+ * Return: the region's physical address, or 0 if no memory was found.
+ */
+phys_addr_t __init reserve_mem_kho_alloc(const char *name, phys_addr_t size,
+					 phys_addr_t align)
+{
+	phys_addr_t start;
+
+	if (reserved_mem_count < RESERVE_MEM_MAX_ENTRIES)
+		reserve_mem_align[reserved_mem_count] = align;
+	if (reserve_mem_kho_revive(name, size, align, &start))
+		return start;
+	memblock_kho_avoid_scratch = true;
+	start = memblock_phys_alloc(size, align);
+	memblock_kho_avoid_scratch = false;
+	return start;
 }

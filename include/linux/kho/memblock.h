@@ -18,12 +18,21 @@ bool memblock_is_kho_scratch_only(void);
 int memblock_reserve_sorted(bool (*next)(void *ctx, phys_addr_t *base,
 					 phys_addr_t *size),
 			    void *ctx, unsigned long nr);
+phys_addr_t reserve_mem_kho_alloc(const char *name, phys_addr_t size,
+				  phys_addr_t align);
 
 #else /* !CONFIG_MEMBLOCK_KHO */
 
 static inline int memblock_reserve_kern(phys_addr_t base, phys_addr_t size)
 {
 	return memblock_reserve(base, size);
+}
+
+static inline phys_addr_t reserve_mem_kho_alloc(const char *name,
+						phys_addr_t size,
+						phys_addr_t align)
+{
+	return memblock_phys_alloc(size, align);
 }
 
 #endif /* CONFIG_MEMBLOCK_KHO */
