@@ -244,6 +244,52 @@ class BadCmdlineTest:
         return f"{len(self.CASES)} malformed values"
 
 
+class CorruptHandoverTest:
+    """One A -> B run per kind of damage done to A's finalized handover
+    through the test-only kho-test/corrupt file: B boots, names the reason
+    in one line, claims nothing and works as a KHO kernel of its own."""
+
+    name = "corrupt_handover"
+    # (kind of damage, the reason B must print)
+    CASES = [
+        ("magic", "root FDT has a bad magic"),
+        ("totalsize", "root FDT header is malformed"),
+        ("compatible", "root FDT is not compatible with kho-linux-6.12,v1"),
+        ("outside_ram", "preserved range outside RAM in client memblock"),
+        ("overlap", "preserved ranges overlap or are out of order in client memblock"),
+        ("in_scratch", "preserved range inside scratch in client memblock"),
+    ]
+
+    def run(self, log):
+        for kind, why in self.CASES:
+            t = QemuTest(self.name, expect=[f"corrupt_handover.{kind}.{c}" for c in (
+                             "finalize", "damage", "reason", "one_line",
+                             "not_accepted", "no_in", "not_restored",
+                             "own_scratch", "finalize_b")],
+                         append=f"kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t "
+                                f"kho_t.damage={kind} kho_t.why={why.replace(' ', '~')}")
+            try:
+                t.run(log.replace(".log", f"-{kind}.log"))
+            except Failure as e:
+                raise Failure(f"{kind}: {e}")
+        return f"{len(self.CASES)} kinds of damage"
+
+
+def a_said_no_handover(text):
+    if "kho: kexec image loaded without a handover: not finalized" not in text:
+        raise Failure("A's kexec load did not say it carries no handover")
+
+
+def reserve_mem_test(name, hops=1, extra="", checks=()):
+    expect = [f"{name}.{c}" for c in ("region", "written", "finalize") + tuple(checks)]
+    for hop in range(1, hops + 1):
+        expect += [f"{name}.hop{hop}.{c}" for c in
+                   ("accepted", "restored", "address", "bytes", "sub_fdt")]
+    return QemuTest(name, scenario="reserve_mem", expect=expect,
+                    append=f"kho=on kunit.enable=0 reserve_mem=2M:4096:kho_t "
+                           f"kho_t.test={name} kho_t.hops={hops} {extra}")
+
+
 class SeriesTest:
     """make series: the work exports as a git-am series that applies to a
     fresh linux-source-6.12 and reproduces build/src."""
@@ -279,6 +325,24 @@ TESTS = [
                  "abort_unfinalized", "bad_value", "finalize", "finalized",
                  "refinalize", "dtc", "compatible", "scratch_fdt", "abort",
                  "fdt_dropped", "refinalize_after_abort")]),
+    reserve_mem_test("reserve_mem_survives"),
+    QemuTest("fdt_roundtrip", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
+             expect=["fdt_roundtrip." + c for c in (
+                 "in_fdt", "raw", "dtc", "compatible", "scratch", "scratch_reused",
+                 "accepted")]),
+    reserve_mem_test("abort_refinalize", extra="kho_t.refinalize=1",
+                     checks=("finalize1", "abort", "kept")),
+    QemuTest("no_finalize", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
+             expect=["no_finalize." + c for c in (
+                 "not_finalized", "why", "not_accepted", "no_in", "not_restored",
+                 "own_scratch")], post=a_said_no_handover),
+    reserve_mem_test("chain3", hops=2),
+    QemuTest("reserve_mem_mismatch", scenario="reserve_mem",
+             append="kho=on kunit.enable=0 reserve_mem=2M:4096:kho_t "
+                    "kho_t.test=reserve_mem_mismatch kho_t.mismatch=1",
+             expect=["reserve_mem_mismatch." + c for c in (
+                 "region", "written", "finalize", "changed", "fresh", "not_restored")]),
+    CorruptHandoverTest(),
 ]
 
 

@@ -64,17 +64,22 @@ kho_verdict()
 	sleep 60
 }
 
-# Command line for the next kernel: ours without the per-stage words, plus
+# Command line for the next kernel: ours without the per-stage words and
+# without words starting with one of the prefixes in $KHO_NEXT_DROP, plus
 # the next stage number, the failure flag and the words given as arguments.
 kho_next_cmdline()
 {
-	local out= w
+	local out= w p keep
 
 	for w in $(cat /proc/cmdline); do
-		case "$w" in
-		kho_stage=* | kho_failed=* | kho_prev_boot=* | kho_marker=*) ;;
-		*) out="$out $w" ;;
-		esac
+		keep=1
+		for p in kho_stage= kho_failed= kho_prev_boot= kho_marker= \
+			 $KHO_NEXT_DROP; do
+			case "$w" in
+			"$p"*) keep= ;;
+			esac
+		done
+		[ -n "$keep" ] && out="$out $w"
 	done
 	echo "${out# } kho_stage=$((KHO_STAGE + 1)) kho_failed=$KHO_FAILED kho_prev_boot=$KHO_BOOT_ID $*"
 }
@@ -126,4 +131,19 @@ kho_numbers()
 	for w in $*; do
 		printf '%d ' "$w"
 	done
+}
+
+# Test-only reserve_mem access (CONFIG_KEXEC_HANDOVER_TEST).
+KHO_T=/sys/kernel/debug/kho-test
+
+# kho_region NAME: select reserve_mem region NAME; prints "name start size".
+kho_region()
+{
+	echo "$1" > $KHO_T/region && cat $KHO_T/region
+}
+
+# kho_region_sum: short sha256 of the selected region's bytes.
+kho_region_sum()
+{
+	sha256sum < $KHO_T/region_data | cut -c1-16
 }
