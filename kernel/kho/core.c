@@ -791,8 +791,11 @@ int kho_locate_mem_hole(struct kexec_buf *kbuf,
 		used[pick] = true;
 		res.start = kho_scratch[pick].addr;
 		res.end = kho_scratch[pick].addr + kho_scratch[pick].size - 1;
-		if (cb(&res, kbuf) == 1)
+		if (cb(&res, kbuf) == 1) {
+			pr_info("kexec segment [mem %#lx-%#lx] placed in scratch\n",
+				kbuf->mem, kbuf->mem + kbuf->memsz - 1);
 			return 0;
+		}
 	}
 	pr_err("kexec segment of %lu bytes does not fit in any scratch region\n",
 	       kbuf->memsz);

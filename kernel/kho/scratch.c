@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) "kho: " fmt
 
 #include <linux/cma.h>
+#include <linux/crash_reserve.h>
 #include <linux/init.h>
 #include <linux/kho.h>
 #include <linux/memblock.h>
@@ -67,11 +68,38 @@ static int __init kho_scratch_alloc(phys_addr_t size, phys_addr_t end, int nid,
 	return 0;
 }
 
+/*
+ * The crashkernel= reservation is allocated from memblock, but it is not
+ * memory early boot needs: leave the part below @limit on @nid out.
+ */
+static phys_addr_t __init kho_crash_size(phys_addr_t limit, int nid)
+{
+	phys_addr_t total = 0;
+#ifdef CONFIG_CRASH_RESERVE
+	const struct resource *res[] = { &crashk_res, &crashk_low_res };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(res); i++) {
+		phys_addr_t start = res[i]->start;
+		phys_addr_t end = min_t(phys_addr_t, res[i]->end + 1, limit);
+
+		if (!res[i]->end || start >= end)
+			continue;
+		if (nid == NUMA_NO_NODE || early_pfn_to_nid(PHYS_PFN(start)) == nid)
+			total += end - start;
+	}
+#endif
+	return total;
+}
+
 /* Scaled scratch size for the kernel memory below @limit on @nid. */
 static phys_addr_t __init kho_scaled(phys_addr_t limit, int nid)
 {
-	return kho_scratch_scaled_size(memblock_reserved_kern_size(limit, nid),
-				       kho_scratch_cfg.scale_pct, kho_granule());
+	phys_addr_t kern = memblock_reserved_kern_size(limit, nid);
+
+	kern -= min(kern, kho_crash_size(limit, nid));
+	return kho_scratch_scaled_size(kern, kho_scratch_cfg.scale_pct,
+				       kho_granule());
 }
 
 /* Size and reserve the scratch regions of a first kernel. */

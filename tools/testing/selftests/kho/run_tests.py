@@ -280,6 +280,20 @@ def a_said_no_handover(text):
         raise Failure("A's kexec load did not say it carries no handover")
 
 
+def segments_in_scratch(text):
+    """Every kexec segment A placed lies inside one of A's scratch regions."""
+    a = text.split("kho-test: kexec stage 2")[0]
+    scratch = [(int(s, 16), int(e, 16)) for s, e in
+               re.findall(r"kho: scratch \d+: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]", a)]
+    segs = [(int(s, 16), int(e, 16)) for s, e in
+            re.findall(r"kho: kexec segment \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] placed", text)]
+    if not scratch or len(segs) < 3:
+        raise Failure(f"A's log shows {len(scratch)} scratch regions, {len(segs)} segments")
+    for s, e in segs:
+        if not any(a <= s and e <= b for a, b in scratch):
+            raise Failure(f"kexec segment {s:#x}-{e:#x} outside scratch")
+
+
 def reserve_mem_test(name, hops=1, extra="", checks=()):
     expect = [f"{name}.{c}" for c in ("region", "written", "finalize") + tuple(checks)]
     for hop in range(1, hops + 1):
@@ -326,10 +340,12 @@ TESTS = [
                  "refinalize", "dtc", "compatible", "scratch_fdt", "abort",
                  "fdt_dropped", "refinalize_after_abort")]),
     reserve_mem_test("reserve_mem_survives"),
-    QemuTest("fdt_roundtrip", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
+    QemuTest("fdt_roundtrip",
+             append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t crashkernel=32M",
              expect=["fdt_roundtrip." + c for c in (
-                 "in_fdt", "raw", "dtc", "compatible", "scratch", "scratch_reused",
-                 "accepted")]),
+                 "crash_load", "crash_no_kho", "in_fdt", "raw", "dtc", "compatible",
+                 "scratch", "scratch_reused", "accepted", "kernel_in_scratch")],
+             post=segments_in_scratch),
     reserve_mem_test("abort_refinalize", extra="kho_t.refinalize=1",
                      checks=("finalize1", "abort", "kept")),
     QemuTest("no_finalize", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
@@ -343,6 +359,9 @@ TESTS = [
              expect=["reserve_mem_mismatch." + c for c in (
                  "region", "written", "finalize", "changed", "fresh", "not_restored")]),
     CorruptHandoverTest(),
+    QemuTest("load_no_fit", append="kho=on kho_scratch=4M,4M,4M kunit.enable=0",
+             expect=["load_no_fit." + c for c in ("small", "refused", "message",
+                                                  "not_loaded")]),
 ]
 
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # fdt_roundtrip: A finalizes and kexecs; B's in/fdt is byte for byte A's
 # out/fdt, dtc decodes both the same, with the documented compatible string
-# and A's scratch table, which B reuses as its own.
+# and A's scratch table, which B reuses as its own; B's kernel lies in
+# scratch.  A also loads a crash kernel, which gets no handover.
 
 D=/sys/kernel/debug/kho
 
@@ -13,6 +14,13 @@ case $KHO_STAGE in
 	sum=$(sha256sum < /tmp/a.dts | cut -c1-16)
 	raw=$(sha256sum < $D/out/fdt | cut -c1-16)
 	scratch=$(paste -d: $D/out/scratch_phys $D/out/scratch_len | tr '\n' ,)
+	n=$(dmesg | grep -c 'kho: kexec image loaded')
+	cat /sys/firmware/initrd > /tmp/initrd
+	kho_check fdt_roundtrip.crash_load "A loads a crash kernel (kexec -s -p)" \
+		kexec -s -p /boot/bzImage --initrd=/tmp/initrd --append="$(kho_next_cmdline)"
+	rm -f /tmp/initrd
+	kho_check fdt_roundtrip.crash_no_kho "the crash kernel gets no handover" \
+		[ "$(dmesg | grep -c 'kho: kexec image loaded')" = "$n" ]
 	kho_kexec -- "kho_t.dts=$sum" "kho_t.raw=$raw" "kho_t.scratch=$scratch"
 	;;
 2)
@@ -36,5 +44,14 @@ case $KHO_STAGE in
 		[ "$(paste -d: $D/out/scratch_phys $D/out/scratch_len | tr '\n' ,)" = "$(kho_param kho_t.scratch)" ]
 	kho_check fdt_roundtrip.accepted "B's log says the handover was accepted" \
 		sh -c "dmesg | grep -q 'kho: handover accepted'"
+	set -- $(grep 'Kernel code' /proc/iomem | tr -- '-:' '  ')
+	code=$((0x$1))
+	inside=
+	for r in $(kho_param kho_t.scratch | tr , ' '); do
+		a=$((${r%:*})) l=$((${r#*:}))
+		[ "$code" -ge "$a" -a "$code" -lt $((a + l)) ] && inside=$r
+	done
+	kho_check fdt_roundtrip.kernel_in_scratch "B's kernel code (0x$1) lies in scratch ($inside)" \
+		[ -n "$inside" ]
 	;;
 esac
