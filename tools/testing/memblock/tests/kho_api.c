@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Simulator cases for memblock's KHO support (mm/memblock/kho.c):
- * kernel-reserved accounting, scratch-only allocation and the linear-time
- * bulk reservation.
+ * kernel-reserved accounting, scratch-only allocation, reserve_mem regions
+ * kept out of scratch and the linear-time bulk reservation.
  */
 #include "kho_api.h"
 
@@ -117,6 +117,30 @@ static int scratch_only_allocations(void)
 	ret = memblock_clear_kho_scratch(s, SZ_256K);
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(1, memblock.memory.cnt);
+	test_pass_pop();
+	return 0;
+}
+
+/* A new reserve_mem region never lands in scratch, even at the top. */
+static int reserve_mem_avoids_scratch(void)
+{
+	phys_addr_t b = kho_base(), s = b + KHO_TEST_MEM - SZ_1M, got;
+	int ret;
+
+	PREFIX_PUSH();
+	kho_setup();
+	ret = memblock_mark_kho_scratch(s, SZ_1M);
+	ASSERT_EQ(0, ret);
+
+	/* Top-down, a plain allocation would come from scratch. */
+	got = reserve_mem_kho_alloc("test", SZ_64K, SZ_4K);
+	ASSERT_NE(0, got);
+	ASSERT_LE(got + SZ_64K, s);
+	ASSERT_EQ(s - SZ_64K, got);
+
+	/* Only the reserve_mem allocation avoided scratch. */
+	got = memblock_phys_alloc(SZ_64K, SZ_4K);
+	ASSERT_EQ(s + SZ_1M - SZ_64K, got);
 	test_pass_pop();
 	return 0;
 }
@@ -275,6 +299,7 @@ int memblock_kho_checks(void)
 	kern_size_counts_only_kernel();
 	kern_size_per_node();
 	scratch_only_allocations();
+	reserve_mem_avoids_scratch();
 	reserve_sorted_merges();
 	reserve_sorted_rejects();
 	reserve_sorted_many();

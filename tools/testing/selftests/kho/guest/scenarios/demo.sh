@@ -1,26 +1,61 @@
 # SPDX-License-Identifier: GPL-2.0
-# demo: what `make demo` shows.  Each stage describes itself on "kho-demo:"
-# lines; scripts/demo.sh prints them and a verdict.
+# demo: what `make demo` shows.  Kernel A (kho=on, reserve_mem=4M:4096:demo)
+# fills the reserve_mem region with random bytes, finalizes and kexecs with
+# the handover; kernel B finds the region at the same address with the same
+# bytes.  Each stage describes itself on "kho-demo:" lines; scripts/demo.sh
+# prints them and a verdict.
+
+D=/sys/kernel/debug/kho
 
 kho_demo()
 {
 	echo "kho-demo: [$KHO_STAGE] $*"
 }
 
+# kho_demo_lines: show standard input, indented.
+kho_demo_lines()
+{
+	while IFS= read -r l; do
+		echo "kho-demo:     $l"
+	done
+}
+
 kho_demo "kernel $(uname -r), boot id $KHO_BOOT_ID"
-kho_demo "memory: $(grep MemTotal /proc/meminfo | tr -s ' ')"
 kho_demo "command line: $(cat /proc/cmdline)"
+set -- $(kho_region demo)
+start=$2 size=$3
 
 case $KHO_STAGE in
 1)
-	kho_demo "kexec -s -l /boot/bzImage (kexec_file_load), then kexec -e"
-	kho_kexec -- "kho_marker=demo-$KHO_BOOT_ID"
+	kho_demo "scratch regions (out/scratch_phys, out/scratch_len):"
+	paste $D/out/scratch_phys $D/out/scratch_len | kho_demo_lines
+	head -c $((size)) /dev/urandom > /tmp/pattern
+	cat /tmp/pattern > $KHO_T/region_data
+	sum=$(sha256sum < /tmp/pattern | cut -c1-16)
+	rm -f /tmp/pattern
+	kho_demo "reserve_mem region 'demo' at $start, $((size >> 20)) MiB, filled with random bytes, sha256 $sum"
+	echo 1 > $D/out/finalize
+	kho_demo "echo 1 > out/finalize; dtc -I dtb -O dts out/fdt:"
+	dtc -I dtb -O dts $D/out/fdt 2>/dev/null | kho_demo_lines
+	kho_demo "out/sub_fdts/memblock:"
+	dtc -I dtb -O dts $D/out/sub_fdts/memblock 2>/dev/null | kho_demo_lines
+	kho_demo "kexec -s -l /boot/bzImage (segments go to scratch), then kexec -e"
+	kho_kexec -- "kho_t.addr=$start" "kho_t.sum=$sum"
 	;;
 2)
-	prev=$(kho_param kho_prev_boot)
-	kho_demo "previous boot id (from A's command line): $prev"
-	kho_check demo.new_boot "B is a new boot of the kernel A chose" \
-		[ -n "$prev" -a "$prev" != "$KHO_BOOT_ID" -a \
-		"$(kho_param kho_marker)" = "demo-$prev" ]
+	addr=$(kho_param kho_t.addr)
+	sum=$(kho_param kho_t.sum)
+	kho_demo "B's log:"
+	dmesg | grep -E 'kho: handover|reserve_mem: demo' | sed 's/^\[[^]]*\] //' |
+		kho_demo_lines
+	kho_demo "in/fdt as B received it:"
+	dtc -I dtb -O dts $D/in/fdt 2>/dev/null | kho_demo_lines
+	now=$(kho_region_sum)
+	kho_demo "reserve_mem region 'demo' at $start (A had it at $addr), sha256 $now (A wrote $sum)"
+	kho_check demo.address "the region is at A's physical address" \
+		[ -n "$start" -a "$start" = "$addr" ]
+	kho_check demo.bytes "every byte A wrote is there" [ "$now" = "$sum" ]
+	kho_check demo.scratch_reused "B reuses A's scratch regions for its own next kexec" \
+		sh -c "dmesg | grep -q 'scratch 0: .*handed over'"
 	;;
 esac
