@@ -219,7 +219,7 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 
 		if (in->nr_clients == KHO_CLIENTS_MAX)
 			return kho_in_fail(in, "too many clients", NULL, 0, 0);
-		if (!name || !len || len > KHO_NAME_MAX)
+		if (!name || !len || len > KHO_NAME_MAX || memchr(name, '/', len))
 			return kho_in_fail(in, "bad client name", NULL, 0, len);
 		memset(c, 0, sizeof(*c));
 		c->name = name;
