@@ -352,6 +352,9 @@ TESTS = [
              expect=["no_finalize." + c for c in (
                  "not_finalized", "why", "not_accepted", "no_in", "not_restored",
                  "own_scratch")], post=a_said_no_handover),
+    QemuTest("next_kho_off", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
+             expect=["next_kho_off." + c for c in (
+                 "finalize", "why", "not_accepted", "no_in", "not_restored")]),
     reserve_mem_test("chain3", hops=2),
     QemuTest("reserve_mem_mismatch", scenario="reserve_mem",
              append="kho=on kunit.enable=0 reserve_mem=2M:4096:kho_t "
