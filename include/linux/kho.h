@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
+struct folio;
 struct notifier_block;
 struct kho_serialization;
 struct kho_client;
@@ -39,8 +40,20 @@ int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
 			       size_t size);
 
+int kho_client_preserve_folio(struct kho_client *c, struct folio *folio);
+int kho_client_unpreserve_folio(struct kho_client *c, struct folio *folio);
+struct folio *kho_client_restore_folio(struct kho_client *c, phys_addr_t phys);
+int kho_client_restore_phys(struct kho_client *c, phys_addr_t phys,
+			    size_t size);
+void kho_client_claim_phys(struct kho_client *c, phys_addr_t phys,
+			   size_t size);
+
 int kho_preserve_phys(phys_addr_t phys, size_t size);
 int kho_unpreserve_phys(phys_addr_t phys, size_t size);
+int kho_preserve_folio(struct folio *folio);
+int kho_unpreserve_folio(struct folio *folio);
+struct folio *kho_restore_folio(phys_addr_t phys);
+int kho_restore_phys(phys_addr_t phys, size_t size);
 
 int kho_add_subtree(struct kho_serialization *ser, const char *name,
 		    void *fdt);
@@ -86,7 +99,56 @@ static inline int kho_client_unpreserve_phys(struct kho_client *c,
 	return -EOPNOTSUPP;
 }
 
+static inline int kho_client_preserve_folio(struct kho_client *c,
+					    struct folio *folio)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_client_unpreserve_folio(struct kho_client *c,
+					      struct folio *folio)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct folio *kho_client_restore_folio(struct kho_client *c,
+						     phys_addr_t phys)
+{
+	return NULL;
+}
+
+static inline int kho_client_restore_phys(struct kho_client *c,
+					  phys_addr_t phys, size_t size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_client_claim_phys(struct kho_client *c,
+					 phys_addr_t phys, size_t size)
+{
+}
+
 static inline int kho_preserve_phys(phys_addr_t phys, size_t size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_preserve_folio(struct folio *folio)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_unpreserve_folio(struct folio *folio)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	return NULL;
+}
+
+static inline int kho_restore_phys(phys_addr_t phys, size_t size)
 {
 	return -EOPNOTSUPP;
 }

@@ -34,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "../../mm/internal.h"
 #include "kho_internal.h"
 
 /*
@@ -101,24 +102,42 @@ void __init kho_disable(void)
  * Clients and their preserved ranges
  */
 
+/* kho_pres.order of a physical range rather than a folio. */
+#define KHO_PRES_RANGE		UINT_MAX
+
+/**
+ * struct kho_pres - one preservation
+ * @addr: physical address
+ * @size: size in bytes
+ * @order: folio order, or %KHO_PRES_RANGE for a physical range
+ */
+struct kho_pres {
+	phys_addr_t addr;
+	phys_addr_t size;
+	unsigned int order;
+};
+
 /**
  * struct kho_client - a named owner of preserved memory
  * @list: entry in kho_clients
  * @name: the name, also the name of its node in the root FDT
- * @ranges: preserved ranges, sorted by address, not overlapping
+ * @ranges: preservations, sorted by address, not overlapping
  * @nr: number of @ranges in use
  * @cap: number of @ranges allocated
  * @bytes: total size of @ranges
+ * @in: what the previous kernel handed over for this client, if anything
  *
- * Clients live until reboot; all fields are protected by kho_mem_lock.
+ * Clients live until reboot; the outgoing fields are protected by
+ * kho_mem_lock, @in is described at &struct kho_in_mem.
  */
 struct kho_client {
 	struct list_head list;
 	char name[KHO_NAME_MAX + 1];
-	struct kho_range *ranges;
+	struct kho_pres *ranges;
 	unsigned int nr;
 	unsigned int cap;
 	u64 bytes;
+	struct kho_in_mem *in;
 };
 
 enum kho_out_state {
@@ -258,21 +277,9 @@ static bool kho_in_scratch(phys_addr_t addr, phys_addr_t size)
 	return false;
 }
 
-/**
- * kho_client_preserve_phys() - preserve a physical range for a client
- * @c: the client, from kho_client_get()
- * @phys: page-aligned physical address
- * @size: page-aligned size, not zero
- *
- * The range must be memory the caller owns; it comes back in the next
- * kernel at the same address through kho_client_restore_phys().
- *
- * Return: 0 on success; -EOPNOTSUPP if KHO is off; -EINVAL if the range is
- * unaligned, empty or inside scratch; -EEXIST if it overlaps memory any
- * client preserved already; -EBUSY after finalize; -ENOMEM.
- */
-int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
-			     size_t size)
+/* Add a preservation to @c; the shared part of every preserve call. */
+static int kho_client_add(struct kho_client *c, phys_addr_t phys,
+			  phys_addr_t size, unsigned int order)
 {
 	struct kho_client *o;
 	unsigned int i;
@@ -283,7 +290,8 @@ int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
 	    phys + size < phys)
 		return -EINVAL;
-	if (kho_in_scratch(phys, size))
+	if (kho_in_scratch(phys, size) ||
+	    (order == KHO_PRES_RANGE && (size >> PAGE_SHIFT) > U32_MAX))
 		return -EINVAL;
 
 	mutex_lock(&kho_mem_lock);
@@ -301,9 +309,10 @@ int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 	}
 	if (c->nr == c->cap) {
 		unsigned int cap = max(2 * c->cap, 16U);
-		struct kho_range *r;
+		struct kho_pres *r;
 
-		r = krealloc_array(c->ranges, cap, sizeof(*r), GFP_KERNEL);
+		r = kvrealloc(c->ranges, array_size(cap, sizeof(*r)),
+			      GFP_KERNEL);
 		if (!r) {
 			err = -ENOMEM;
 			goto out;
@@ -316,13 +325,92 @@ int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 		(c->nr - i) * sizeof(c->ranges[0]));
 	c->ranges[i].addr = phys;
 	c->ranges[i].size = size;
+	c->ranges[i].order = order;
 	c->nr++;
 	c->bytes += size;
 out:
 	mutex_unlock(&kho_mem_lock);
 	return err;
 }
+
+/* Remove exactly the preservation (@phys, @size, @order) from @c. */
+static int kho_client_del(struct kho_client *c, phys_addr_t phys,
+			  phys_addr_t size, unsigned int order)
+{
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&kho_mem_lock);
+	if (kho_out.state == KHO_OUT_FINALIZED) {
+		err = -EBUSY;
+		goto out;
+	}
+	i = kho_client_find(c, phys);
+	if (i == c->nr || c->ranges[i].addr != phys ||
+	    c->ranges[i].size != size || c->ranges[i].order != order) {
+		err = -ENOENT;
+		goto out;
+	}
+	memmove(&c->ranges[i], &c->ranges[i + 1],
+		(c->nr - i - 1) * sizeof(c->ranges[0]));
+	c->nr--;
+	c->bytes -= size;
+out:
+	mutex_unlock(&kho_mem_lock);
+	return err;
+}
+
+/**
+ * kho_client_preserve_phys() - preserve a physical range for a client
+ * @c: the client, from kho_client_get()
+ * @phys: page-aligned physical address
+ * @size: page-aligned size, not zero
+ *
+ * The range must be memory the caller owns; it comes back in the next
+ * kernel at the same address through kho_client_restore_phys().
+ *
+ * Return: 0 on success; -EOPNOTSUPP if KHO is off; -EINVAL if the range is
+ * unaligned, empty or inside scratch; -EEXIST if it overlaps memory any
+ * client preserved already; -EBUSY after finalize; -ENOMEM.
+ */
+int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
+			     size_t size)
+{
+	return kho_client_add(c, phys, size, KHO_PRES_RANGE);
+}
 EXPORT_SYMBOL_GPL(kho_client_preserve_phys);
+
+/**
+ * kho_client_preserve_folio() - preserve a folio for a client
+ * @c: the client, from kho_client_get()
+ * @folio: a folio the caller owns, of any order
+ *
+ * The folio comes back in the next kernel, with its order and contents,
+ * through kho_client_restore_folio().
+ *
+ * Return: as kho_client_preserve_phys().
+ */
+int kho_client_preserve_folio(struct kho_client *c, struct folio *folio)
+{
+	return kho_client_add(c, PFN_PHYS(folio_pfn(folio)), folio_size(folio),
+			      folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_client_preserve_folio);
+
+/**
+ * kho_client_unpreserve_folio() - undo kho_client_preserve_folio()
+ * @c: the client that preserved the folio
+ * @folio: the folio
+ *
+ * Return: 0 on success; -ENOENT if @c did not preserve @folio; -EBUSY
+ * after finalize.
+ */
+int kho_client_unpreserve_folio(struct kho_client *c, struct folio *folio)
+{
+	return kho_client_del(c, PFN_PHYS(folio_pfn(folio)), folio_size(folio),
+			      folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_client_unpreserve_folio);
 
 /**
  * kho_client_unpreserve_phys() - undo kho_client_preserve_phys()
@@ -336,27 +424,7 @@ EXPORT_SYMBOL_GPL(kho_client_preserve_phys);
 int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
 			       size_t size)
 {
-	unsigned int i;
-	int err = 0;
-
-	mutex_lock(&kho_mem_lock);
-	if (kho_out.state == KHO_OUT_FINALIZED) {
-		err = -EBUSY;
-		goto out;
-	}
-	i = kho_client_find(c, phys);
-	if (i == c->nr || c->ranges[i].addr != phys ||
-	    c->ranges[i].size != size) {
-		err = -ENOENT;
-		goto out;
-	}
-	memmove(&c->ranges[i], &c->ranges[i + 1],
-		(c->nr - i - 1) * sizeof(c->ranges[0]));
-	c->nr--;
-	c->bytes -= size;
-out:
-	mutex_unlock(&kho_mem_lock);
-	return err;
+	return kho_client_del(c, phys, size, KHO_PRES_RANGE);
 }
 EXPORT_SYMBOL_GPL(kho_client_unpreserve_phys);
 
@@ -398,6 +466,37 @@ int kho_unpreserve_phys(phys_addr_t phys, size_t size)
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_phys);
 
+/**
+ * kho_preserve_folio() - preserve a folio for the next kernel
+ * @folio: a folio the caller owns
+ *
+ * The upstream-compatible call: the folio belongs to the default client
+ * and comes back through kho_restore_folio().
+ *
+ * Return: as kho_client_preserve_folio().
+ */
+int kho_preserve_folio(struct folio *folio)
+{
+	struct kho_client *c = kho_default();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_preserve_folio(c, folio);
+}
+EXPORT_SYMBOL_GPL(kho_preserve_folio);
+
+/**
+ * kho_unpreserve_folio() - undo kho_preserve_folio()
+ * @folio: the folio
+ *
+ * Return: as kho_client_unpreserve_folio().
+ */
+int kho_unpreserve_folio(struct folio *folio)
+{
+	struct kho_client *c = kho_default();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_unpreserve_folio(c, folio);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
+
 /* Is [addr, addr + size) inside one preserved range of client @name? */
 static bool kho_preserved_by(const char *name, phys_addr_t addr, size_t size)
 {
@@ -410,6 +509,353 @@ static bool kho_preserved_by(const char *name, phys_addr_t addr, size_t size)
 	return i < c->nr && c->ranges[i].addr <= addr &&
 	       addr + size <= c->ranges[i].addr + c->ranges[i].size;
 }
+
+/* ------------------------------------------------------------------------
+ * Restoring what the previous kernel preserved
+ */
+
+/**
+ * struct kho_in_mem - what a client got from the previous kernel
+ * @runs: the runs of its record, in memory reserved since early boot
+ * @nr_runs: how many
+ * @first: per run, the index of its first item; an item is one folio of
+ *	a folio run, or the whole range of a range run
+ * @nr_items: how many items in all
+ * @claimed: one bit per item, set once it is restored, released or kept
+ *	by KHO itself (it holds a sub-FDT)
+ * @unclaimed: bytes of the items not claimed yet
+ *
+ * Set up once at core_initcall and never freed.  Everything but @claimed
+ * and @unclaimed is read-only afterwards; those two change only through
+ * atomic operations, so restore calls need no lock.
+ */
+struct kho_in_mem {
+	const struct kho_mem_run *runs;
+	u64 nr_runs;
+	u64 *first;
+	u64 nr_items;
+	unsigned long *claimed;
+	atomic64_t unclaimed;
+};
+
+static unsigned long kho_run_pages(const struct kho_mem_run *r)
+{
+	return (unsigned long)le32_to_cpu(r->nr) << le16_to_cpu(r->order);
+}
+
+static bool kho_run_is_range(const struct kho_mem_run *r)
+{
+	return le16_to_cpu(r->flags) & KHO_MEM_RUN_RANGE;
+}
+
+/* Index of the run of @in that holds @pfn, or -1. */
+static s64 kho_in_find_run(const struct kho_in_mem *in, unsigned long pfn)
+{
+	u64 lo = 0, hi = in->nr_runs;
+
+	while (lo < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+		unsigned long start = le64_to_cpu(in->runs[mid].pfn);
+
+		if (pfn < start)
+			hi = mid;
+		else if (pfn >= start + kho_run_pages(&in->runs[mid]))
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return -1;
+}
+
+/* Item of @in that starts exactly at @pfn, with its run; -1 if none. */
+static s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+		       const struct kho_mem_run **run)
+{
+	s64 r = in ? kho_in_find_run(in, pfn) : -1;
+	unsigned long off;
+	unsigned int order;
+
+	if (r < 0)
+		return -1;
+	*run = &in->runs[r];
+	off = pfn - le64_to_cpu((*run)->pfn);
+	if (kho_run_is_range(*run))
+		return off ? -1 : in->first[r];
+	order = le16_to_cpu((*run)->order);
+	if (off & ((1UL << order) - 1))
+		return -1;
+	return in->first[r] + (off >> order);
+}
+
+static unsigned long kho_item_pages(const struct kho_mem_run *run)
+{
+	return kho_run_is_range(run) ? le32_to_cpu(run->nr) :
+				       1UL << le16_to_cpu(run->order);
+}
+
+/* Claim an item for its client; false if it was claimed already. */
+static bool kho_in_claim_item(struct kho_in_mem *in, u64 item,
+			      unsigned long pages)
+{
+	if (test_and_set_bit(item, in->claimed))
+		return false;
+	atomic64_sub((u64)pages << PAGE_SHIFT, &in->unclaimed);
+	return true;
+}
+
+/* Turn reserved pages back into ordinary allocated pages. */
+static void kho_in_revive_pages(struct page *page, unsigned long nr,
+				bool compound)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		ClearPageReserved(page + i);
+		set_page_count(page + i, compound && i ? 0 : 1);
+	}
+	adjust_managed_page_count(page, nr);
+}
+
+/**
+ * kho_client_restore_folio() - take back a folio the client preserved
+ * @c: the client, from kho_client_get()
+ * @phys: the folio's physical address, as it was preserved
+ *
+ * Return: the folio, of the order it was preserved with, with one
+ * reference and its contents; NULL if @c did not preserve a folio at
+ * @phys in the previous kernel or it was restored already.  The folio is
+ * then ordinary memory: folio_put() frees it.
+ */
+struct folio *kho_client_restore_folio(struct kho_client *c, phys_addr_t phys)
+{
+	const struct kho_mem_run *run;
+	unsigned int order;
+	struct page *page;
+	s64 item;
+
+	if (!PAGE_ALIGNED(phys))
+		return NULL;
+	item = kho_in_item(c->in, PHYS_PFN(phys), &run);
+	if (item < 0 || kho_run_is_range(run))
+		return NULL;
+	order = le16_to_cpu(run->order);
+	if (!kho_in_claim_item(c->in, item, 1UL << order))
+		return NULL;
+	page = pfn_to_page(PHYS_PFN(phys));
+	kho_in_revive_pages(page, 1UL << order, order);
+	if (order)
+		prep_compound_page(page, order);
+	return page_folio(page);
+}
+EXPORT_SYMBOL_GPL(kho_client_restore_folio);
+
+/**
+ * kho_client_restore_phys() - take back a range the client preserved
+ * @c: the client, from kho_client_get()
+ * @phys: the range's physical address, as it was preserved
+ * @size: its size, as it was preserved
+ *
+ * The range comes back as order-0 pages with one reference each; freeing
+ * them (__free_page()) returns them to the page allocator.
+ *
+ * Return: 0; -ENOENT if @c did not preserve exactly this range in the
+ * previous kernel; -EALREADY if it was restored already.
+ */
+int kho_client_restore_phys(struct kho_client *c, phys_addr_t phys,
+			    size_t size)
+{
+	const struct kho_mem_run *run;
+	s64 item;
+
+	if (!PAGE_ALIGNED(phys))
+		return -ENOENT;
+	item = kho_in_item(c->in, PHYS_PFN(phys), &run);
+	if (item < 0 || !kho_run_is_range(run) ||
+	    (u64)le32_to_cpu(run->nr) << PAGE_SHIFT != size)
+		return -ENOENT;
+	if (!kho_in_claim_item(c->in, item, size >> PAGE_SHIFT))
+		return -EALREADY;
+	kho_in_revive_pages(pfn_to_page(PHYS_PFN(phys)), size >> PAGE_SHIFT,
+			    false);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_client_restore_phys);
+
+/**
+ * kho_client_claim_phys() - keep preserved memory without restoring it
+ * @c: the client
+ * @phys: start of the memory
+ * @size: its size
+ *
+ * For memory the client uses as it is, still reserved (reserve_mem):
+ * every item inside [@phys, @phys + @size) counts as claimed, so it is
+ * neither reported as unclaimed nor released.
+ */
+void kho_client_claim_phys(struct kho_client *c, phys_addr_t phys,
+			   size_t size)
+{
+	unsigned long pfn = PHYS_PFN(phys), end = PHYS_PFN(phys + size);
+	const struct kho_mem_run *run;
+	s64 r;
+
+	if (!c->in)
+		return;
+	while (pfn < end) {
+		r = kho_in_find_run(c->in, pfn);
+		if (r < 0) {
+			pfn++;
+			continue;
+		}
+		run = &c->in->runs[r];
+		if (kho_run_is_range(run)) {
+			kho_in_claim_item(c->in, c->in->first[r],
+					  kho_item_pages(run));
+			pfn = le64_to_cpu(run->pfn) + kho_run_pages(run);
+		} else {
+			unsigned int order = le16_to_cpu(run->order);
+			unsigned long off = pfn - le64_to_cpu(run->pfn);
+
+			kho_in_claim_item(c->in, c->in->first[r] + (off >> order),
+					  1UL << order);
+			pfn = le64_to_cpu(run->pfn) +
+			      (((off >> order) + 1) << order);
+		}
+	}
+}
+
+/**
+ * kho_restore_folio() - take back a folio preserved with kho_preserve_folio()
+ * @phys: the folio's physical address
+ *
+ * The upstream-compatible call, for the default client.
+ *
+ * Return: as kho_client_restore_folio().
+ */
+struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	struct kho_client *c = kho_default();
+
+	return IS_ERR(c) ? NULL : kho_client_restore_folio(c, phys);
+}
+EXPORT_SYMBOL_GPL(kho_restore_folio);
+
+/**
+ * kho_restore_phys() - take back a range preserved with kho_preserve_phys()
+ * @phys: the range's physical address
+ * @size: its size
+ *
+ * Return: as kho_client_restore_phys().
+ */
+int kho_restore_phys(phys_addr_t phys, size_t size)
+{
+	struct kho_client *c = kho_default();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_restore_phys(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_restore_phys);
+
+/* Give every unclaimed item of @c to the page allocator; bytes freed. */
+static u64 kho_in_release(struct kho_client *c)
+{
+	struct kho_in_mem *in = c->in;
+	u64 r, bytes = 0;
+
+	for (r = 0; in && r < in->nr_runs; r++) {
+		const struct kho_mem_run *run = &in->runs[r];
+		unsigned long pages = kho_item_pages(run), pfn, i;
+		u64 n = kho_run_is_range(run) ? 1 : le32_to_cpu(run->nr), k;
+
+		for (k = 0; k < n; k++) {
+			if (!kho_in_claim_item(in, in->first[r] + k, pages))
+				continue;
+			pfn = le64_to_cpu(run->pfn) + k * pages;
+			for (i = 0; i < pages; i++)
+				free_reserved_page(pfn_to_page(pfn + i));
+			bytes += (u64)pages << PAGE_SHIFT;
+			cond_resched();
+		}
+	}
+	return bytes;
+}
+
+/* Attach the incoming record of client @name; at core_initcall. */
+static int __init kho_in_client_add(const char *name, phys_addr_t rec)
+{
+	const struct kho_mem_header *h = phys_to_virt(rec);
+	struct kho_client *c = kho_client_get(name);
+	struct kho_in_mem *in;
+	u64 r, items = 0, bytes = 0;
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	in->runs = (const struct kho_mem_run *)(h + 1);
+	in->nr_runs = le64_to_cpu(h->nr_runs);
+	in->first = kvmalloc_array(in->nr_runs, sizeof(u64), GFP_KERNEL);
+	if (!in->first)
+		goto nomem;
+	for (r = 0; r < in->nr_runs; r++) {
+		in->first[r] = items;
+		items += kho_run_is_range(&in->runs[r]) ? 1 :
+			 le32_to_cpu(in->runs[r].nr);
+		bytes += (u64)kho_run_pages(&in->runs[r]) << PAGE_SHIFT;
+	}
+	in->nr_items = items;
+	in->claimed = bitmap_zalloc(items, GFP_KERNEL);
+	if (!in->claimed)
+		goto nomem;
+	atomic64_set(&in->unclaimed, bytes);
+	c->in = in;
+	return 0;
+nomem:
+	kvfree(in->first);
+	kfree(in);
+	return -ENOMEM;
+}
+
+/*
+ * Attach every incoming record to its client, before any initcall can
+ * restore.  Pages holding sub-FDTs stay claimed by KHO: kho/in/ and
+ * kho_retrieve_subtree() keep pointing at them.
+ */
+static int __init kho_in_clients_init(void)
+{
+	const void *fdt = kho_in_root();
+	int node, child, err = 0;
+
+	if (!fdt)
+		return 0;
+	node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+	fdt_for_each_subnode(child, fdt, node) {
+		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_MEM, NULL);
+
+		if (v && !err)
+			err = kho_in_client_add(fdt_get_name(fdt, child, NULL),
+						fdt64_to_cpu(v[0]));
+	}
+	fdt_for_each_subnode(child, fdt, node) {
+		const char *name = fdt_get_name(fdt, child, NULL);
+		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_SUB_FDT, NULL);
+		unsigned int i;
+
+		/* The sub-FDT lies in its own client's memory or default's. */
+		for (i = 0; v && i < 2; i++) {
+			struct kho_client *c = kho_client_get(i ? KHO_DEFAULT_CLIENT :
+								 name);
+
+			if (!IS_ERR(c))
+				kho_client_claim_phys(c, fdt64_to_cpu(v[0]),
+						      PAGE_ALIGN(fdt64_to_cpu(v[1])));
+		}
+	}
+	if (err)
+		pr_err("cannot track the incoming preserved memory (%d); nothing can be restored\n",
+		       err);
+	return 0;
+}
+core_initcall(kho_in_clients_init);
 
 /* ------------------------------------------------------------------------
  * Notifiers and finalize
@@ -549,20 +995,41 @@ static void *kho_write_record(struct kho_client *c, size_t *size)
 	struct kho_mem_run *run;
 	unsigned int i;
 
+	unsigned int n = 0;
+
 	*size = PAGE_ALIGN(sizeof(*h) + c->nr * sizeof(*run));
 	h = kho_alloc_meta(*size);
 	if (!h)
 		return NULL;
 	h->magic = cpu_to_le32(KHO_MEM_MAGIC);
 	h->version = cpu_to_le32(KHO_MEM_VERSION);
-	h->nr_runs = cpu_to_le64(c->nr);
 	run = (struct kho_mem_run *)(h + 1);
 	for (i = 0; i < c->nr; i++) {
-		run[i].pfn = cpu_to_le64(PHYS_PFN(c->ranges[i].addr));
-		run[i].nr = cpu_to_le32(c->ranges[i].size >> PAGE_SHIFT);
-		run[i].order = 0;
-		run[i].flags = cpu_to_le16(KHO_MEM_RUN_RANGE);
+		const struct kho_pres *p = &c->ranges[i];
+		struct kho_mem_run *last = n ? &run[n - 1] : NULL;
+
+		/* Folios of one order back to back share a run. */
+		if (p->order != KHO_PRES_RANGE && last && !last->flags &&
+		    le16_to_cpu(last->order) == p->order &&
+		    le32_to_cpu(last->nr) < U32_MAX &&
+		    PFN_PHYS(le64_to_cpu(last->pfn) +
+			     ((u64)le32_to_cpu(last->nr) << p->order)) == p->addr) {
+			le32_add_cpu(&last->nr, 1);
+			continue;
+		}
+		run[n].pfn = cpu_to_le64(PHYS_PFN(p->addr));
+		if (p->order == KHO_PRES_RANGE) {
+			run[n].nr = cpu_to_le32(p->size >> PAGE_SHIFT);
+			run[n].order = 0;
+			run[n].flags = cpu_to_le16(KHO_MEM_RUN_RANGE);
+		} else {
+			run[n].nr = cpu_to_le32(1);
+			run[n].order = cpu_to_le16(p->order);
+			run[n].flags = 0;
+		}
+		n++;
 	}
+	h->nr_runs = cpu_to_le64(n);
 	return h;
 }
 
@@ -889,9 +1356,63 @@ static int kho_preserved_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kho_preserved);
 
+static int kho_unclaimed_show(struct seq_file *m, void *v)
+{
+	struct kho_client *c;
+
+	seq_puts(m, "# client unclaimed-bytes\n");
+	mutex_lock(&kho_mem_lock);
+	list_for_each_entry(c, &kho_clients, list) {
+		if (c->in)
+			seq_printf(m, "%s %lld\n", c->name,
+				   atomic64_read(&c->in->unclaimed));
+	}
+	mutex_unlock(&kho_mem_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kho_unclaimed);
+
+static ssize_t kho_release_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char name[KHO_NAME_MAX + 2] = { };
+	struct kho_client *c, *list[KHO_CLIENTS_MAX];
+	unsigned int n = 0, i;
+	bool all;
+
+	if (count >= sizeof(name) || copy_from_user(name, ubuf, count))
+		return -EINVAL;
+	strim(name);
+	all = !strcmp(name, "all");
+	mutex_lock(&kho_mem_lock);
+	list_for_each_entry(c, &kho_clients, list) {
+		if (c->in && n < ARRAY_SIZE(list) &&
+		    (all || !strcmp(c->name, name)))
+			list[n++] = c;
+	}
+	mutex_unlock(&kho_mem_lock);
+	if (!n) {
+		pr_err("release: no incoming client '%s'\n", name);
+		return -ENOENT;
+	}
+	/* Clients are never freed; the release itself needs no lock. */
+	for (i = 0; i < n; i++)
+		pr_info("released %llu KiB of unclaimed memory of client %s\n",
+			kho_in_release(list[i]) >> 10, list[i]->name);
+	/* Make MemFree show it: pages parked on per-CPU lists are not. */
+	drain_all_pages(NULL);
+	return count;
+}
+
+static const struct file_operations kho_release_fops = {
+	.owner = THIS_MODULE,
+	.write = kho_release_write,
+	.llseek = noop_llseek,
+};
+
 static int __init kho_init(void)
 {
-	struct dentry *root = debugfs_create_dir("kho", NULL);
+	struct dentry *root = debugfs_create_dir("kho", NULL), *in;
 
 	kho_out.dir = debugfs_create_dir("out", root);
 	debugfs_create_file("finalize", 0600, kho_out.dir, NULL,
@@ -902,7 +1423,13 @@ static int __init kho_init(void)
 			    &kho_scratch_len_fops);
 	debugfs_create_file("preserved", 0400, kho_out.dir, NULL,
 			    &kho_preserved_fops);
-	kho_in_debugfs(root);
+	in = kho_in_debugfs(root);
+	if (in) {
+		debugfs_create_file("unclaimed", 0400, in, NULL,
+				    &kho_unclaimed_fops);
+		debugfs_create_file("release", 0200, in, NULL,
+				    &kho_release_fops);
+	}
 	if (kho_enable)
 		return kho_scratch_table_init();
 	if (kho_cmdline_bad)

@@ -249,8 +249,14 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
 
+/* The accepted incoming root FDT, or NULL. */
+const void *kho_in_root(void)
+{
+	return kho_in_fdt_phys ? phys_to_virt(kho_in_fdt_phys) : NULL;
+}
+
 /* debugfs kho/in/: the root FDT and every sub-FDT that came in. */
-void __init kho_in_debugfs(struct dentry *root)
+struct dentry *__init kho_in_debugfs(struct dentry *root)
 {
 	struct debugfs_blob_wrapper *blob;
 	struct dentry *in, *subs;
@@ -258,12 +264,12 @@ void __init kho_in_debugfs(struct dentry *root)
 	int node, child;
 
 	if (!kho_in_fdt_phys)
-		return;
+		return NULL;
 	fdt = phys_to_virt(kho_in_fdt_phys);
 	in = debugfs_create_dir("in", root);
 	blob = kzalloc(sizeof(*blob), GFP_KERNEL);
 	if (!blob)
-		return;
+		return in;
 	blob->data = (void *)fdt;
 	blob->size = fdt_totalsize(fdt);
 	debugfs_create_blob("fdt", 0400, in, blob);
@@ -279,11 +285,12 @@ void __init kho_in_debugfs(struct dentry *root)
 			continue;
 		blob = kzalloc(sizeof(*blob), GFP_KERNEL);
 		if (!blob)
-			return;
+			return in;
 		sub = phys_to_virt(fdt64_to_cpu(v[0]));
 		blob->data = (void *)sub;
 		blob->size = fdt_totalsize(sub);
 		debugfs_create_blob(fdt_get_name(fdt, child, NULL), 0400, subs,
 				    blob);
 	}
+	return in;
 }

@@ -151,7 +151,8 @@ void kho_disable(void);
 int kho_scratch_table_init(void);
 bool kho_in_has_scratch(void);
 void *kho_out_root(void);
-void kho_in_debugfs(struct dentry *root);
+struct dentry *kho_in_debugfs(struct dentry *root);
+const void *kho_in_root(void);
 #endif
 
 #endif /* _KERNEL_KHO_INTERNAL_H */

@@ -9,6 +9,10 @@
  * kho-test/region	write a reserve_mem name to select it; read
  *			"<name> <start> <size>" of the selection
  * kho-test/region_data	the bytes of the selected region
+ * kho-test/preserve	write anything: preserve a new page with
+ *			kho_preserve_folio(); the write fails with its error
+ * kho-test/fail_finalize	write 1 to register a FINALIZE callback that
+ *			fails with -ECANCELED, 0 to unregister it
  *
  * kho_test_lock serializes the selection and the damage; the data file
  * reads and writes the region without locking, like /dev/mem would.
@@ -25,6 +29,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -189,6 +194,59 @@ static const struct file_operations kho_test_data_fops = {
 	.llseek = default_llseek,
 };
 
+static ssize_t kho_test_preserve_write(struct file *file,
+				       const char __user *ubuf, size_t count,
+				       loff_t *ppos)
+{
+	struct folio *f = folio_alloc(GFP_KERNEL, 0);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = kho_preserve_folio(f);
+	if (err) {
+		folio_put(f);
+		return err;
+	}
+	return count;
+}
+
+static const struct file_operations kho_test_preserve_fops = {
+	.write = kho_test_preserve_write,
+	.llseek = noop_llseek,
+};
+
+static int kho_test_fail_notifier(struct notifier_block *nb,
+				  unsigned long action, void *data)
+{
+	if (action == KEXEC_KHO_FINALIZE)
+		return notifier_from_errno(-ECANCELED);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kho_test_fail_nb = {
+	.notifier_call = kho_test_fail_notifier,
+};
+
+static ssize_t kho_test_fail_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &on);
+	if (err)
+		return err;
+	err = on ? register_kho_notifier(&kho_test_fail_nb) :
+		   unregister_kho_notifier(&kho_test_fail_nb);
+	return err ?: count;
+}
+
+static const struct file_operations kho_test_fail_fops = {
+	.write = kho_test_fail_write,
+	.llseek = noop_llseek,
+};
+
 static int __init kho_test_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("kho-test", NULL);
@@ -197,6 +255,10 @@ static int __init kho_test_init(void)
 	debugfs_create_file("region", 0600, dir, NULL, &kho_test_region_fops);
 	debugfs_create_file("region_data", 0600, dir, NULL,
 			    &kho_test_data_fops);
+	debugfs_create_file("preserve", 0200, dir, NULL,
+			    &kho_test_preserve_fops);
+	debugfs_create_file("fail_finalize", 0200, dir, NULL,
+			    &kho_test_fail_fops);
 	return 0;
 }
 late_initcall(kho_test_init);

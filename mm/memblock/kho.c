@@ -349,6 +349,9 @@ static phys_addr_t reserve_mem_align[RESERVE_MEM_MAX_ENTRIES];
 #include <linux/libfdt.h>
 #include <linux/notifier.h>
 
+/* Regions that came back from the previous kernel; set while parsing. */
+static bool reserve_mem_kho_revived[RESERVE_MEM_MAX_ENTRIES] __initdata;
+
 /* Compatible string of the "memblock" sub-FDT. */
 #define RESERVE_MEM_KHO_COMPATIBLE	"kho-linux-6.12,memblock-v1"
 #define RESERVE_MEM_KHO_CLIENT		"memblock"
@@ -403,6 +406,8 @@ static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 		}
 		pr_info("reserve_mem: %s restored from the KHO handover at %pa, %pa bytes\n",
 			name, start, &size);
+		if (reserved_mem_count < RESERVE_MEM_MAX_ENTRIES)
+			reserve_mem_kho_revived[reserved_mem_count] = true;
 		return true;
 	}
 	return false;
@@ -478,6 +483,10 @@ static int __init reserve_mem_kho_init(void)
 
 		if (!map->size)
 			continue;
+		/* It came back as it is: claimed, so never released. */
+		if (reserve_mem_kho_revived[i])
+			kho_client_claim_phys(c, map->start,
+					      PAGE_ALIGN(map->size));
 		err = -EINVAL;
 		if (PAGE_ALIGNED(map->start))
 			err = kho_client_preserve_phys(c, map->start,

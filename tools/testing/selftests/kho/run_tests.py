@@ -304,6 +304,19 @@ def reserve_mem_test(name, hops=1, extra="", checks=()):
                            f"kho_t.test={name} kho_t.hops={hops} {extra}")
 
 
+def folio_test(name, hops=1, extra="", checks=(), per_hop=True):
+    expect = [f"{name}.preserved"] + [f"{name}.{c}" for c in checks]
+    expect += [f"{name}.finalize{k}" for k in range(1, hops + 1)]
+    for hop in range(1, hops + 1):
+        expect += [f"{name}.hop{hop}.verdict"]
+        if per_hop:
+            expect += [f"{name}.hop{hop}.{c}" for c in
+                       ("ktest-a", "ktest-b", "ktest-a.claimed", "ktest-b.claimed")]
+    return QemuTest(name, scenario="folios", expect=expect, mem="2G", timeout=300,
+                    append=f"kho=on kunit.enable=0 kho_t.test={name} kho_t.hops={hops} "
+                           f"{extra}")
+
+
 class SeriesTest:
     """make series: the work exports as a git-am series that applies to a
     fresh linux-source-6.12 and reproduces build/src."""
@@ -362,6 +375,19 @@ TESTS = [
              expect=["reserve_mem_mismatch." + c for c in (
                  "region", "written", "finalize", "changed", "fresh", "not_restored")]),
     CorruptHandoverTest(),
+    QemuTest("finalize_errors", append="kho=on kunit.enable=0",
+             expect=["finalize_errors." + c for c in (
+                 "preserve", "counted", "callback_fails", "named", "not_finalized",
+                 "kept_after_failure", "finalize", "ebusy", "abort", "kept_after_abort",
+                 "preserve_again")]),
+    folio_test("folios_survive", extra="kho_test_folios=300", checks=("freed",)),
+    folio_test("restore_rules", extra="kho_test_folios=16",
+               checks=("other_client", "never_preserved", "not_a_range", "freed")),
+    folio_test("chain3_folios", hops=2, extra="kho_test_folios=64 kho_test_folios.chain=1"),
+    folio_test("unclaimed_release", per_hop=False,
+               extra="kho_test_folios=64 kho_test_folios.skip=ktest-b",
+               checks=("hop1.ktest-a", "hop1.ktest-a.claimed", "reported", "unknown",
+                       "memfree", "released")),
     QemuTest("load_no_fit", append="kho=on kho_scratch=4M,4M,4M kunit.enable=0",
              expect=["load_no_fit." + c for c in ("small", "refused", "message",
                                                   "not_loaded")]),
