@@ -16,6 +16,7 @@ struct notifier_block;
 struct kho_serialization;
 struct kho_client;
 struct kho_setup_data;
+struct kho_vmalloc;
 struct kexec_buf;
 struct kimage;
 struct resource;
@@ -54,6 +55,10 @@ int kho_preserve_folio(struct folio *folio);
 int kho_unpreserve_folio(struct folio *folio);
 struct folio *kho_restore_folio(phys_addr_t phys);
 int kho_restore_phys(phys_addr_t phys, size_t size);
+
+int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation);
+void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
+void *kho_restore_vmalloc(const struct kho_vmalloc *preservation);
 
 int kho_add_subtree(struct kho_serialization *ser, const char *name,
 		    void *fdt);
@@ -151,6 +156,21 @@ static inline struct folio *kho_restore_folio(phys_addr_t phys)
 static inline int kho_restore_phys(phys_addr_t phys, size_t size)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline int kho_preserve_vmalloc(void *ptr,
+				       struct kho_vmalloc *preservation)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
+{
+}
+
+static inline void *kho_restore_vmalloc(const struct kho_vmalloc *preservation)
+{
+	return NULL;
 }
 
 static inline int kho_unpreserve_phys(phys_addr_t phys, size_t size)

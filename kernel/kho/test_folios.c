@@ -8,7 +8,8 @@
  *	folios of random orders (0 to MAX_PAGE_ORDER) and a few page-aligned
  *	ranges, filled with pseudo-random bytes, alternately under the
  *	clients "ktest-a" and "ktest-b".  At finalize each client's sub-FDT
- *	lists its items with the seed of their contents.
+ *	lists its items with the seed of their contents.  An 8 MiB vmalloc
+ *	area is preserved too, its descriptor in ktest-a's sub-FDT.
  *	A kernel with incoming test data restores every item, checks its
  *	order, its reference count and every byte, checks the restore rules,
  *	then frees everything.
@@ -35,6 +36,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
 #include "kho_internal.h"
@@ -47,7 +49,19 @@
 #define KTF_RANGE_ORDER		4
 #define KTF_RANGES		3
 
+/* Size of the preserved vmalloc area: more than one index page. */
+#define KTF_VMALLOC_SIZE	(8 << 20)
+
 static const char * const ktf_names[KTF_CLIENTS] = { "ktest-a", "ktest-b" };
+
+/* The vmalloc area, as ktest-a's sub-FDT records it. */
+struct ktf_vmalloc {
+	struct kho_vmalloc desc;
+	fdt64_t seed;
+};
+
+static void *ktf_vm;
+static struct ktf_vmalloc ktf_vm_rec;
 
 /* One preserved item, as its sub-FDT records it (big-endian). */
 struct ktf_item {
@@ -187,7 +201,29 @@ static int __init ktf_make(unsigned long bytes)
 			return err;
 		done += folio_size(f);
 	}
-	return 0;
+	ktf_vm = vmalloc(KTF_VMALLOC_SIZE);
+	if (!ktf_vm)
+		return -ENOMEM;
+	ktf_vm_rec.seed = cpu_to_fdt64(get_random_u64());
+	ktf_fill(ktf_vm, KTF_VMALLOC_SIZE, fdt64_to_cpu(ktf_vm_rec.seed));
+	return kho_preserve_vmalloc(ktf_vm, &ktf_vm_rec.desc);
+}
+
+/* Map the preserved vmalloc area again and check it; keep it if @keep. */
+static unsigned int __init ktf_restore_vmalloc(bool keep)
+{
+	void *p = kho_restore_vmalloc(&ktf_vm_rec.desc);
+	size_t bad = p ? ktf_check(p, KTF_VMALLOC_SIZE,
+				   fdt64_to_cpu(ktf_vm_rec.seed)) : 1;
+	int err = 0;
+
+	pr_info("vmalloc: restored %u pages at a new address, every byte checked: %s\n",
+		le32_to_cpu(ktf_vm_rec.desc.nr_pages), bad ? "BAD" : "ok");
+	if (p && keep && !bad)
+		err = kho_preserve_vmalloc(p, &ktf_vm_rec.desc);
+	else
+		vfree(p);
+	return !!bad + !!err;
 }
 
 /* Rules every restore must follow; @t's first folio is still preserved. */
@@ -297,6 +333,13 @@ static bool __init ktf_load(unsigned int k)
 		pr_err("%s: malformed sub-FDT\n", ktf_names[k]);
 		return false;
 	}
+	if (!k) {
+		const struct ktf_vmalloc *vm = fdt_getprop(fdt, 0, "vmalloc", &len);
+
+		if (vm && len == sizeof(*vm))
+			memcpy(&ktf_vm_rec, vm, sizeof(*vm));
+		v = fdt_getprop(fdt, 0, "items", &len);
+	}
 	ktf[k].items = kmemdup(v, len, GFP_KERNEL);
 	ktf[k].nr = ktf[k].items ? len / sizeof(*v) : 0;
 	ktf[k].cap = ktf[k].nr;
@@ -321,6 +364,9 @@ static int ktf_notifier(struct notifier_block *nb, unsigned long action,
 						 KTF_COMPATIBLE);
 		err = err ?: fdt_property(fdt, "items", ktf[k].items,
 					  ktf[k].nr * sizeof(*ktf[k].items));
+		if (!k)
+			err = err ?: fdt_property(fdt, "vmalloc", &ktf_vm_rec,
+						  sizeof(ktf_vm_rec));
 		err = err ?: fdt_end_node(fdt);
 		err = err ?: fdt_finish(fdt);
 		err = err ? -ENOSPC : kho_add_subtree(data, ktf_names[k], fdt);
@@ -377,6 +423,7 @@ static int __init ktf_init(void)
 	}
 
 	bad += ktf_rules();
+	bad += ktf_restore_vmalloc(ktf_chain);
 	before = global_zone_page_state(NR_FREE_PAGES);
 	for (k = 0; k < KTF_CLIENTS; k++) {
 		if (!strcmp(ktf_skip, ktf_names[k])) {

@@ -102,4 +102,35 @@ struct kho_mem_run {
 	__le16 flags;
 };
 
+/**
+ * struct kho_vmalloc - descriptor of a preserved vmalloc area
+ * @first: physical address of the first index page
+ * @nr_pages: number of pages in the area
+ * @flags: 0
+ * @order: order of the area's pages; 0
+ *
+ * The caller stores it (in its sub-FDT, say) and passes it to
+ * kho_restore_vmalloc() in the next kernel.  Little-endian.
+ */
+struct kho_vmalloc {
+	__le64 first;
+	__le32 nr_pages;
+	__le16 flags;
+	__le16 order;
+};
+
+/**
+ * struct kho_vmalloc_index - one page of the list of a vmalloc area's pages
+ * @next: physical address of the next index page, or 0
+ * @nr: number of entries in @pfn
+ * @pfn: page frame numbers of the area's pages, in order
+ *
+ * Index pages are preserved order-0 folios of the default client.
+ */
+struct kho_vmalloc_index {
+	__le64 next;
+	__le64 nr;
+	__le64 pfn[];
+};
+
 #endif /* _LINUX_KHO_ABI_H */

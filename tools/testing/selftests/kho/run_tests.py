@@ -308,7 +308,8 @@ def folio_test(name, hops=1, extra="", checks=(), per_hop=True):
     expect = [f"{name}.preserved"] + [f"{name}.{c}" for c in checks]
     expect += [f"{name}.finalize{k}" for k in range(1, hops + 1)]
     for hop in range(1, hops + 1):
-        expect += [f"{name}.hop{hop}.verdict"]
+        expect += [f"{name}.hop{hop}.{c}" for c in ("verdict", "vmalloc",
+                                                     "default.claimed")]
         if per_hop:
             expect += [f"{name}.hop{hop}.{c}" for c in
                        ("ktest-a", "ktest-b", "ktest-a.claimed", "ktest-b.claimed")]

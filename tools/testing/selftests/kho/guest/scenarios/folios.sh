@@ -4,7 +4,8 @@
 # kernel restores them and checks order, reference count and every byte.
 # kho_t.test names the test; kho_t.hops is the number of kexecs (2 with
 # kho_test_folios.chain=1); kho_test_folios.skip=ktest-b leaves ktest-b
-# unclaimed for the release check (unclaimed_release).
+# unclaimed for the release check (unclaimed_release).  An 8 MiB vmalloc
+# area (default client) comes back at a new address with its bytes.
 
 D=/sys/kernel/debug/kho
 t=$(kho_param kho_t.test)
@@ -32,6 +33,10 @@ else
 		kho_check $t.$h.$c.claimed "in/unclaimed: $c has nothing left" \
 			grep -qx "$c 0" $D/in/unclaimed
 	done
+	kho_check $t.$h.vmalloc "the 8 MiB vmalloc area is back, every byte right" \
+		sh -c "dmesg | grep -q 'kho-test-folios: vmalloc: restored 2048 pages at a new address, every byte checked: ok'"
+	kho_check $t.$h.default.claimed "in/unclaimed: the default client has nothing left" \
+		grep -qx "default 0" $D/in/unclaimed
 	if [ "$t" = restore_rules ]; then
 		for r in other_client never_preserved not_a_range; do
 			kho_check $t.$r "restore rule $r: refused" \
