@@ -988,8 +988,12 @@ static void *kho_alloc_meta(size_t size)
 	return alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
 }
 
-/* Write the preserved-memory record of @c.  kho_mem_lock held. */
-static void *kho_write_record(struct kho_client *c, size_t *size)
+/*
+ * Write the preserved-memory record of @c into new pages of *@size bytes
+ * (free_pages_exact() frees them).  kho_mem_lock held, or @c private to
+ * the caller (KUnit).
+ */
+void *kho_write_record(struct kho_client *c, size_t *size)
 {
 	struct kho_mem_header *h;
 	struct kho_mem_run *run;

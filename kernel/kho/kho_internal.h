@@ -151,6 +151,8 @@ void kho_disable(void);
 int kho_scratch_table_init(void);
 bool kho_in_has_scratch(void);
 void *kho_out_root(void);
+struct kho_client;
+void *kho_write_record(struct kho_client *c, size_t *size);
 struct dentry *kho_in_debugfs(struct dentry *root);
 const void *kho_in_root(void);
 #endif

@@ -124,7 +124,7 @@ def parse_kunit(text):
 
 
 # KUnit suites the test kernel must run; a missing one fails the test.
-KUNIT_SUITES = ["kho_params", "kho_fdt"]
+KUNIT_SUITES = ["kho_params", "kho_fdt", "kho_tracking"]
 
 
 def check_kunit(text):
@@ -148,7 +148,7 @@ def check_kunit(text):
 class KunitTest(QemuTest):
     def __init__(self):
         super().__init__("kunit", scenario="boot_only", expect=["boot_only"],
-                         append="kunit.enable=1")
+                         append="kunit.enable=1 kho=on")
 
     def run(self, log):
         super().run(log)

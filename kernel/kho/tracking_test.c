@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: tracking of preserved memory and its serialized form.
+ *
+ * Needs a kernel booted with kho=on (the cases skip otherwise).  Each case
+ * uses a client of its own and unpreserves everything it preserved.
+ */
+
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kho.h>
+#include <linux/mm.h>
+
+#include "kho_internal.h"
+
+static void kho_track_skip_if_off(struct kunit *test)
+{
+	if (!kho_is_enabled())
+		kunit_skip(test, "needs kho=on");
+}
+
+static void kho_track_names(struct kunit *test)
+{
+	kho_track_skip_if_off(test);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("a/b")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("0123456789abcdef0123456789abcdef")),
+			-EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, kho_client_get("kunit-names"),
+			    kho_client_get("kunit-names"));
+}
+
+static void kho_track_errors(struct kunit *test)
+{
+	struct kho_client *c, *o;
+	struct page *p;
+	phys_addr_t phys;
+
+	kho_track_skip_if_off(test);
+	c = kho_client_get("kunit-err");
+	o = kho_client_get("kunit-err-other");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c) || IS_ERR(o));
+	p = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	phys = page_to_phys(p);
+
+	/* Unaligned or empty ranges. */
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys + 1, PAGE_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys, PAGE_SIZE + 1),
+			-EINVAL);
+	/* Scratch is never preserved. */
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, kho_scratch[0].addr,
+						       PAGE_SIZE), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys, 2 * PAGE_SIZE), 0);
+	/* Double preservation and overlaps, by the same or another client. */
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys, 2 * PAGE_SIZE),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(c, phys + PAGE_SIZE,
+						       2 * PAGE_SIZE), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(o, phys, PAGE_SIZE),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_folio(o, page_folio(p + 1)),
+			-EEXIST);
+	/* The page right after does not overlap. */
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_folio(o, page_folio(p + 2)), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_folio(o, page_folio(p + 2)),
+			-EEXIST);
+
+	/* Unpreserve needs exactly what was preserved, by its client. */
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(c, phys, PAGE_SIZE),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(o, phys, 2 * PAGE_SIZE),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, page_folio(p + 2)),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(o, page_folio(p + 3)),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(c, phys, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(o, page_folio(p + 2)), 0);
+	/* Gone: the same memory can be preserved again. */
+	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(o, phys, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(o, phys, PAGE_SIZE), 0);
+	__free_pages(p, 2);
+}
+
+/* The run of @h that starts at @pfn, or NULL. */
+static const struct kho_mem_run *kho_track_run(const struct kho_mem_header *h,
+					       unsigned long pfn)
+{
+	const struct kho_mem_run *run = (const void *)(h + 1);
+	u64 i;
+
+	for (i = 0; i < le64_to_cpu(h->nr_runs); i++)
+		if (le64_to_cpu(run[i].pfn) == pfn)
+			return &run[i];
+	return NULL;
+}
+
+static void kho_track_record(struct kunit *test)
+{
+	const struct kho_mem_run *run, *r;
+	struct kho_mem_header *h;
+	struct kho_client *c;
+	struct folio *big;
+	struct page *p;
+	unsigned long pfn;
+	size_t size;
+	u64 i;
+
+	kho_track_skip_if_off(test);
+	c = kho_client_get("kunit-record");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	p = alloc_pages(GFP_KERNEL, 3);
+	big = folio_alloc(GFP_KERNEL, 3);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	pfn = page_to_pfn(p);
+
+	/* Two adjacent order-0 folios, then a 4-page range, then order 3. */
+	KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(c, page_folio(p + 1)), 0);
+	KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(c, page_folio(p)), 0);
+	KUNIT_ASSERT_EQ(test, kho_client_preserve_phys(c, PFN_PHYS(pfn + 4),
+						       4 * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(c, big), 0);
+
+	h = kho_write_record(c, &size);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, size, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(h->magic), KHO_MEM_MAGIC);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(h->version), KHO_MEM_VERSION);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(h->nr_runs), 3);
+
+	r = kho_track_run(h, pfn);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->nr), 2);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->order), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->flags), 0);
+	r = kho_track_run(h, pfn + 4);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->nr), 4);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->flags), KHO_MEM_RUN_RANGE);
+	r = kho_track_run(h, folio_pfn(big));
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->nr), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->order), 3);
+
+	/* Sorted by pfn, not overlapping. */
+	run = (const void *)(h + 1);
+	for (i = 1; i < le64_to_cpu(h->nr_runs); i++)
+		KUNIT_EXPECT_GE(test, le64_to_cpu(run[i].pfn),
+				le64_to_cpu(run[i - 1].pfn) +
+				((u64)le32_to_cpu(run[i - 1].nr) <<
+				 le16_to_cpu(run[i - 1].order)));
+	free_pages_exact(h, size);
+
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, page_folio(p)), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, page_folio(p + 1)), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(c, PFN_PHYS(pfn + 4),
+							 4 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, big), 0);
+	h = kho_write_record(c, &size);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(h->nr_runs), 0);
+	free_pages_exact(h, size);
+	folio_put(big);
+	__free_pages(p, 3);
+}
+
+static struct kunit_case kho_track_cases[] = {
+	KUNIT_CASE(kho_track_names),
+	KUNIT_CASE(kho_track_errors),
+	KUNIT_CASE(kho_track_record),
+	{}
+};
+
+static struct kunit_suite kho_track_suite = {
+	.name = "kho_tracking",
+	.test_cases = kho_track_cases,
+};
+kunit_test_suite(kho_track_suite);
