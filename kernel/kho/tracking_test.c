@@ -181,4 +181,5 @@ static struct kunit_suite kho_track_suite = {
 	.name = "kho_tracking",
 	.test_cases = kho_track_cases,
 };
+
 kunit_test_suite(kho_track_suite);
