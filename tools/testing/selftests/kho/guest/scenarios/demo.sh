@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# demo: what `make demo` shows.  Kernel A (kho=on, reserve_mem=4M:4096:demo)
-# fills the reserve_mem region with random bytes, finalizes and kexecs with
-# the handover; kernel B finds the region at the same address with the same
-# bytes.  Each stage describes itself on "kho-demo:" lines; scripts/demo.sh
+# demo: what `make demo` shows.  Kernel A (kho=on, reserve_mem=4M:4096:demo,
+# kho_test_folios=64) fills the reserve_mem region with random bytes, has
+# the built-in test module preserve 64 MiB of folios under two clients,
+# finalizes and kexecs with the handover; kernel B finds the region at the
+# same address with the same bytes, and the clients get their folios back.  Each stage describes itself on "kho-demo:" lines; scripts/demo.sh
 # prints them and a verdict.
 
 D=/sys/kernel/debug/kho
@@ -34,6 +35,9 @@ case $KHO_STAGE in
 	sum=$(sha256sum < /tmp/pattern | cut -c1-16)
 	rm -f /tmp/pattern
 	kho_demo "reserve_mem region 'demo' at $start, $((size >> 20)) MiB, filled with random bytes, sha256 $sum"
+	kho_demo "test module: $(dmesg | sed -n 's/.*kho-test-folios: \(preserved .*\)/\1/p')"
+	kho_demo "out/preserved:"
+	kho_demo_lines < $D/out/preserved
 	echo 1 > $D/out/finalize
 	kho_demo "echo 1 > out/finalize; dtc -I dtb -O dts out/fdt:"
 	dtc -I dtb -O dts $D/out/fdt 2>/dev/null | kho_demo_lines
@@ -48,6 +52,10 @@ case $KHO_STAGE in
 	kho_demo "B's log:"
 	dmesg | grep -E 'kho: handover|reserve_mem: demo' | sed 's/^\[[^]]*\] //' |
 		kho_demo_lines
+	kho_demo "what each client got back:"
+	dmesg | sed -n 's/^\[[^]]*\] kho-test-folios: //p' | kho_demo_lines
+	kho_demo "in/unclaimed (bytes no client restored):"
+	kho_demo_lines < $D/in/unclaimed
 	kho_demo "in/fdt as B received it:"
 	dtc -I dtb -O dts $D/in/fdt 2>/dev/null | kho_demo_lines
 	now=$(kho_region_sum)
@@ -55,6 +63,8 @@ case $KHO_STAGE in
 	kho_check demo.address "the region is at A's physical address" \
 		[ -n "$start" -a "$start" = "$addr" ]
 	kho_check demo.bytes "every byte A wrote is there" [ "$now" = "$sum" ]
+	kho_check demo.folios "both test clients got every folio back intact" \
+		sh -c "[ \$(dmesg | grep -c 'kho-test-folios: ktest-.: restored .* every byte checked: ok') = 2 ]"
 	kho_check demo.scratch_reused "B reuses A's scratch regions for its own next kexec" \
 		sh -c "dmesg | grep -q 'scratch 0: .*handed over'"
 	;;
