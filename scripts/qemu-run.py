@@ -24,7 +24,8 @@ BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
 
 # Always on the command line: serial console, the initramfs is kept so that
 # the guest can hand it to the next kernel, and a panic ends the VM.
-BASE_CMDLINE = "console=ttyS0,115200 retain_initrd panic=-1 loglevel=7"
+BASE_CMDLINE = ("console=ttyS0,115200 retain_initrd panic=-1 loglevel=7 "
+                "printk.devkmsg=on")
 
 VERDICT = re.compile(r"kho-test: verdict (pass|fail)")
 PANIC = re.compile(r"Kernel panic - not syncing")

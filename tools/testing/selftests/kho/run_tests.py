@@ -46,7 +46,7 @@ def check_kernel_log(text):
 def guest_results(text):
     """The guest's kho-test ok / not ok lines, as {name: (ok, note)}."""
     res = {}
-    for m in re.finditer(r"kho-test: (ok|not ok) (\S+)(?: # (.*))?", text):
+    for m in re.finditer(r"kho-test: (ok|not ok) ([\w.-]+)(?: # (.*))?", text):
         ok = m.group(1) == "ok"
         # A check reported twice counts as failed if it ever failed.
         prev = res.get(m.group(2), (True, ""))

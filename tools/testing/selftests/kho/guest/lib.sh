@@ -28,15 +28,27 @@ KHO_BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
 # Failures of earlier stages travel on the command line.
 [ "$(kho_param kho_failed)" = 1 ] && KHO_FAILED=1
 
+# kho_say LINE: print a protocol line through the kernel log when possible,
+# so that it never interleaves with kernel messages on the serial console
+# (the host boots with printk.devkmsg=on).
+kho_say()
+{
+	if [ -w /dev/kmsg ]; then
+		echo "$*" > /dev/kmsg
+	else
+		echo "$*"
+	fi
+}
+
 kho_ok()
 {
-	echo "kho-test: ok $1${2:+ # $2}"
+	kho_say "kho-test: ok $1${2:+ # $2}"
 }
 
 kho_fail()
 {
 	KHO_FAILED=1
-	echo "kho-test: not ok $1 # $2"
+	kho_say "kho-test: not ok $1 # $2"
 }
 
 # kho_check NAME DESCRIPTION CMD...: ok if CMD succeeds.
@@ -55,9 +67,9 @@ kho_check()
 kho_verdict()
 {
 	if [ "$KHO_FAILED" = 0 ]; then
-		echo "kho-test: verdict pass"
+		kho_say "kho-test: verdict pass"
 	else
-		echo "kho-test: verdict fail"
+		kho_say "kho-test: verdict fail"
 	fi
 	sync
 	poweroff -f
