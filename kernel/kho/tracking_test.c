@@ -3,13 +3,16 @@
  * KUnit: tracking of preserved memory and its serialized form.
  *
  * Needs a kernel booted with kho=on (the cases skip otherwise).  Each case
- * uses a client of its own and unpreserves everything it preserved.
+ * uses a client of its own and unpreserves everything it preserved;
+ * kho_track_concurrent has four threads race on the same pages.
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/kho.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 
 #include "kho_internal.h"
@@ -170,10 +173,88 @@ static void kho_track_record(struct kunit *test)
 	__free_pages(p, 3);
 }
 
+#define KHO_STRESS_THREADS	4
+#define KHO_STRESS_ORDER	6
+#define KHO_STRESS_ROUNDS	50
+
+struct kho_stress {
+	struct kho_client *c;
+	struct page *pages;
+	atomic_t preserved;
+	atomic_t busy;
+	atomic_t bad;
+	atomic_t running;
+	struct completion done;
+};
+
+/*
+ * Every thread preserves and unpreserves the same pages of one client.
+ * A preserve either succeeds (then the thread owns the page until it
+ * unpreserves it) or finds it preserved by another thread: -EEXIST.
+ */
+static int kho_stress_fn(void *arg)
+{
+	struct kho_stress *st = arg;
+	unsigned int r, i;
+
+	for (r = 0; r < KHO_STRESS_ROUNDS; r++) {
+		for (i = 0; i < (1U << KHO_STRESS_ORDER); i++) {
+			struct folio *f = page_folio(st->pages + i);
+			int err = kho_client_preserve_folio(st->c, f);
+
+			if (err == -EEXIST) {
+				atomic_inc(&st->busy);
+				continue;
+			}
+			if (err || kho_client_unpreserve_folio(st->c, f))
+				atomic_inc(&st->bad);
+			else
+				atomic_inc(&st->preserved);
+		}
+		cond_resched();
+	}
+	if (atomic_dec_and_test(&st->running))
+		complete(&st->done);
+	return 0;
+}
+
+static void kho_track_concurrent(struct kunit *test)
+{
+	struct kho_stress st = { };
+	struct kho_mem_header *h;
+	unsigned int i;
+	size_t size;
+
+	kho_track_skip_if_off(test);
+	st.c = kho_client_get("kunit-stress");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(st.c));
+	st.pages = alloc_pages(GFP_KERNEL, KHO_STRESS_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, st.pages);
+	init_completion(&st.done);
+	atomic_set(&st.running, KHO_STRESS_THREADS);
+	for (i = 0; i < KHO_STRESS_THREADS; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(kho_stress_fn, &st,
+							    "kho-stress/%u", i)));
+	wait_for_completion(&st.done);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&st.bad), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st.preserved) + atomic_read(&st.busy),
+			KHO_STRESS_THREADS * KHO_STRESS_ROUNDS *
+			(1 << KHO_STRESS_ORDER));
+	KUNIT_EXPECT_GT(test, atomic_read(&st.preserved), 0);
+	/* Nothing is left behind. */
+	h = kho_write_record(st.c, &size);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(h->nr_runs), 0);
+	free_pages_exact(h, size);
+	__free_pages(st.pages, KHO_STRESS_ORDER);
+}
+
 static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
 	KUNIT_CASE(kho_track_record),
+	KUNIT_CASE(kho_track_concurrent),
 	{}
 };
 

@@ -381,6 +381,9 @@ TESTS = [
                  "preserve", "counted", "callback_fails", "named", "not_finalized",
                  "kept_after_failure", "finalize", "ebusy", "abort", "kept_after_abort",
                  "preserve_again")]),
+    QemuTest("upstream_api", append="kho=on kunit.enable=0 kho_test_upstream=1",
+             expect=["upstream_api." + c for c in (
+                 "preserved", "finalize", "sub_fdt", "restored")]),
     folio_test("folios_survive", extra="kho_test_folios=300", checks=("freed",)),
     folio_test("restore_rules", extra="kho_test_folios=16",
                checks=("other_client", "never_preserved", "not_a_range", "freed")),
