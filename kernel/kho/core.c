@@ -7,10 +7,14 @@
  *  - kho_lock serializes finalize, abort, notifier (un)registration and the
  *    outgoing debugfs files; notifier callbacks run under it, so they must
  *    not register or unregister notifiers.
- *  - kho_mem_lock protects the client list, every client's ranges and
- *    kho_out.state; preserve calls take only this one, so callbacks may
- *    preserve memory while FINALIZE runs.
- * Lock order: kho_lock, then kho_mem_lock.
+ *  - kho_pres_sem (per-CPU rwsem) is read-held by every preserve and
+ *    unpreserve call and write-held only to change kho_out.state, so
+ *    preserve calls run in parallel on all CPUs and none is in flight once
+ *    the state says FINALIZED.  Callbacks may preserve while FINALIZE runs.
+ *  - Folio tracking is lock-free: bits in xarrays of bitmap pages, set and
+ *    cleared with atomic operations.  kho_mem_lock protects the client
+ *    list and every client's range array.
+ * Lock order: kho_lock, then kho_pres_sem, then kho_mem_lock.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -29,10 +33,13 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/percpu-rwsem.h>
+#include <linux/sort.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include "../../mm/internal.h"
 #include "kho_internal.h"
@@ -102,41 +109,35 @@ void __init kho_disable(void)
  * Clients and their preserved ranges
  */
 
-/* kho_pres.order of a physical range rather than a folio. */
-#define KHO_PRES_RANGE		UINT_MAX
-
-/**
- * struct kho_pres - one preservation
- * @addr: physical address
- * @size: size in bytes
- * @order: folio order, or %KHO_PRES_RANGE for a physical range
- */
-struct kho_pres {
-	phys_addr_t addr;
-	phys_addr_t size;
-	unsigned int order;
-};
+/* Bits in one bitmap page of the preservation tracking. */
+#define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
 
 /**
  * struct kho_client - a named owner of preserved memory
  * @list: entry in kho_clients
  * @name: the name, also the name of its node in the root FDT
- * @ranges: preservations, sorted by address, not overlapping
- * @nr: number of @ranges in use
+ * @folios: per order, one bit per folio of that order the client
+ *	preserved: index (pfn >> order) / %KHO_CHUNK_BITS, value a bitmap page
+ * @ranges: physical ranges the client preserved, sorted by address
+ * @nr_ranges: number of @ranges in use
  * @cap: number of @ranges allocated
- * @bytes: total size of @ranges
+ * @nr: number of preservations (folios and ranges)
+ * @bytes: their total size
  * @in: what the previous kernel handed over for this client, if anything
  *
- * Clients live until reboot; the outgoing fields are protected by
- * kho_mem_lock, @in is described at &struct kho_in_mem.
+ * Clients live until reboot.  @folios, @nr and @bytes change atomically
+ * under kho_pres_sem held for reading; @ranges and @nr_ranges under
+ * kho_mem_lock as well; @in is described at &struct kho_in_mem.
  */
 struct kho_client {
 	struct list_head list;
 	char name[KHO_NAME_MAX + 1];
-	struct kho_pres *ranges;
-	unsigned int nr;
+	struct xarray folios[NR_PAGE_ORDERS];
+	struct kho_range *ranges;
+	unsigned int nr_ranges;
 	unsigned int cap;
-	u64 bytes;
+	atomic_long_t nr;
+	atomic64_t bytes;
 	struct kho_in_mem *in;
 };
 
@@ -148,6 +149,14 @@ enum kho_out_state {
 
 static DEFINE_MUTEX(kho_lock);
 static DEFINE_MUTEX(kho_mem_lock);
+DEFINE_STATIC_PERCPU_RWSEM(kho_pres_sem);
+
+/*
+ * Every preserved page of every client, one bit per page: index
+ * pfn / KHO_CHUNK_BITS, value a bitmap page.  Catches double and
+ * overlapping preservations across clients and kinds.
+ */
+static DEFINE_XARRAY(kho_pres_map);
 static LIST_HEAD(kho_clients);
 static RAW_NOTIFIER_HEAD(kho_chain);
 
@@ -174,7 +183,7 @@ struct kho_serialization {
 };
 
 static struct {
-	enum kho_out_state state;	/* kho_mem_lock */
+	enum kho_out_state state;	/* kho_pres_sem */
 	/* The rest is protected by kho_lock. */
 	struct kho_serialization *ser;
 	void *fdt;
@@ -203,7 +212,7 @@ static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
 /* Index of the first range of @c that ends after @addr. */
 static unsigned int kho_client_find(struct kho_client *c, phys_addr_t addr)
 {
-	unsigned int lo = 0, hi = c->nr;
+	unsigned int lo = 0, hi = c->nr_ranges;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
@@ -256,7 +265,11 @@ struct kho_client *kho_client_get(const char *name)
 	if (!c) {
 		c = kzalloc(sizeof(*c), GFP_KERNEL);
 		if (c) {
+			unsigned int k;
+
 			strscpy(c->name, name);
+			for (k = 0; k < NR_PAGE_ORDERS; k++)
+				xa_init(&c->folios[k]);
 			list_add_tail(&c->list, &kho_clients);
 		}
 	}
@@ -277,43 +290,189 @@ static bool kho_in_scratch(phys_addr_t addr, phys_addr_t size)
 	return false;
 }
 
-/* Add a preservation to @c; the shared part of every preserve call. */
-static int kho_client_add(struct kho_client *c, phys_addr_t phys,
-			  phys_addr_t size, unsigned int order)
+/* The bitmap page @idx of @xa; allocated if @alloc and missing. */
+static unsigned long *kho_chunk(struct xarray *xa, unsigned long idx,
+				bool alloc)
 {
-	struct kho_client *o;
-	unsigned int i;
+	unsigned long *chunk = xa_load(xa, idx), *new;
+	void *old;
+
+	if (chunk || !alloc)
+		return chunk;
+	new = (unsigned long *)get_zeroed_page(GFP_KERNEL);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	old = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
+	if (old) {
+		/* Lost the race, or no memory for the xarray node. */
+		free_page((unsigned long)new);
+		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+	}
+	return new;
+}
+
+/* Mask of the bits [@off, @off + @cnt) of one word. */
+static unsigned long kho_word_mask(unsigned long off, unsigned long cnt)
+{
+	return (cnt == BITS_PER_LONG ? ~0UL : (1UL << cnt) - 1) << off;
+}
+
+/* Clear bits [@start, @start + @n) of @xa; they must be set. */
+static void kho_bits_release(struct xarray *xa, unsigned long start,
+			     unsigned long n)
+{
+	unsigned long pos = start, end = start + n;
+
+	while (pos < end) {
+		unsigned long *chunk = kho_chunk(xa, pos / KHO_CHUNK_BITS, false);
+		unsigned long bit = pos % KHO_CHUNK_BITS;
+		unsigned long off = bit % BITS_PER_LONG;
+		unsigned long cnt = min(end - pos, BITS_PER_LONG - off);
+
+		atomic_long_andnot(kho_word_mask(off, cnt),
+				   (atomic_long_t *)&chunk[bit / BITS_PER_LONG]);
+		pos += cnt;
+	}
+}
+
+/*
+ * Set bits [@start, @start + @n) of @xa, all or none: -EEXIST if any was
+ * set already (by anyone, concurrently or before).
+ */
+static int kho_bits_claim(struct xarray *xa, unsigned long start,
+			  unsigned long n)
+{
+	unsigned long pos = start, end = start + n;
 	int err = 0;
 
+	while (pos < end) {
+		unsigned long *chunk = kho_chunk(xa, pos / KHO_CHUNK_BITS, true);
+		unsigned long bit = pos % KHO_CHUNK_BITS, off, cnt, mask, old;
+		unsigned long *w;
+
+		if (IS_ERR(chunk)) {
+			err = PTR_ERR(chunk);
+			break;
+		}
+		off = bit % BITS_PER_LONG;
+		cnt = min(end - pos, BITS_PER_LONG - off);
+		mask = kho_word_mask(off, cnt);
+		w = &chunk[bit / BITS_PER_LONG];
+		old = READ_ONCE(*w);
+		do {
+			if (old & mask) {
+				err = -EEXIST;
+				break;
+			}
+		} while (!try_cmpxchg(w, &old, old | mask));
+		if (err)
+			break;
+		pos += cnt;
+	}
+	if (err)
+		kho_bits_release(xa, start, pos - start);
+	return err;
+}
+
+/* Common checks; takes kho_pres_sem for reading on success. */
+static int kho_pres_begin(phys_addr_t phys, phys_addr_t size)
+{
 	if (!kho_is_enabled())
 		return -EOPNOTSUPP;
 	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
-	    phys + size < phys)
+	    phys + size < phys || kho_in_scratch(phys, size))
 		return -EINVAL;
-	if (kho_in_scratch(phys, size) ||
-	    (order == KHO_PRES_RANGE && (size >> PAGE_SHIFT) > U32_MAX))
-		return -EINVAL;
+	percpu_down_read(&kho_pres_sem);
+	if (kho_out.state == KHO_OUT_FINALIZED) {
+		percpu_up_read(&kho_pres_sem);
+		return -EBUSY;
+	}
+	return 0;
+}
 
-	mutex_lock(&kho_mem_lock);
+static void kho_pres_count(struct kho_client *c, long n, s64 bytes)
+{
+	atomic_long_add(n, &c->nr);
+	atomic64_add(bytes, &c->bytes);
+}
+
+/* Preserve a folio of @order at @pfn for @c. */
+static int kho_client_add_folio(struct kho_client *c, unsigned long pfn,
+				unsigned int order)
+{
+	unsigned long idx = pfn >> order;
+	unsigned long *chunk;
+	int err;
+
+	err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order);
+	if (err)
+		return err;
+	err = kho_bits_claim(&kho_pres_map, pfn, 1UL << order);
+	if (!err) {
+		chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, true);
+		if (IS_ERR(chunk)) {
+			kho_bits_release(&kho_pres_map, pfn, 1UL << order);
+			err = PTR_ERR(chunk);
+		} else {
+			set_bit(idx % KHO_CHUNK_BITS, chunk);
+			kho_pres_count(c, 1, PAGE_SIZE << order);
+		}
+	}
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+/* Undo kho_client_add_folio(). */
+static int kho_client_del_folio(struct kho_client *c, unsigned long pfn,
+				unsigned int order)
+{
+	unsigned long idx = pfn >> order;
+	unsigned long *chunk;
+	int err = 0;
+
+	percpu_down_read(&kho_pres_sem);
 	if (kho_out.state == KHO_OUT_FINALIZED) {
 		err = -EBUSY;
 		goto out;
 	}
-	list_for_each_entry(o, &kho_clients, list) {
-		i = kho_client_find(o, phys);
-		if (i < o->nr && kho_overlaps(phys, size, o->ranges[i].addr,
-					      o->ranges[i].size)) {
-			err = -EEXIST;
-			goto out;
-		}
+	chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, false);
+	if (!chunk || !test_and_clear_bit(idx % KHO_CHUNK_BITS, chunk)) {
+		err = -ENOENT;
+		goto out;
 	}
-	if (c->nr == c->cap) {
+	kho_bits_release(&kho_pres_map, pfn, 1UL << order);
+	kho_pres_count(c, -1, -(s64)(PAGE_SIZE << order));
+out:
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+/* Preserve the range [@phys, @phys + @size) for @c. */
+static int kho_client_add_range(struct kho_client *c, phys_addr_t phys,
+				phys_addr_t size)
+{
+	unsigned int i;
+	int err;
+
+	if ((size >> PAGE_SHIFT) > U32_MAX)
+		return -EINVAL;
+	err = kho_pres_begin(phys, size);
+	if (err)
+		return err;
+	err = kho_bits_claim(&kho_pres_map, PHYS_PFN(phys), size >> PAGE_SHIFT);
+	if (err)
+		goto out;
+	mutex_lock(&kho_mem_lock);
+	if (c->nr_ranges == c->cap) {
 		unsigned int cap = max(2 * c->cap, 16U);
-		struct kho_pres *r;
+		struct kho_range *r;
 
 		r = kvrealloc(c->ranges, array_size(cap, sizeof(*r)),
 			      GFP_KERNEL);
 		if (!r) {
+			mutex_unlock(&kho_mem_lock);
+			kho_bits_release(&kho_pres_map, PHYS_PFN(phys),
+					 size >> PAGE_SHIFT);
 			err = -ENOMEM;
 			goto out;
 		}
@@ -322,41 +481,45 @@ static int kho_client_add(struct kho_client *c, phys_addr_t phys,
 	}
 	i = kho_client_find(c, phys);
 	memmove(&c->ranges[i + 1], &c->ranges[i],
-		(c->nr - i) * sizeof(c->ranges[0]));
+		(c->nr_ranges - i) * sizeof(c->ranges[0]));
 	c->ranges[i].addr = phys;
 	c->ranges[i].size = size;
-	c->ranges[i].order = order;
-	c->nr++;
-	c->bytes += size;
-out:
+	c->nr_ranges++;
 	mutex_unlock(&kho_mem_lock);
+	kho_pres_count(c, 1, size);
+out:
+	percpu_up_read(&kho_pres_sem);
 	return err;
 }
 
-/* Remove exactly the preservation (@phys, @size, @order) from @c. */
-static int kho_client_del(struct kho_client *c, phys_addr_t phys,
-			  phys_addr_t size, unsigned int order)
+/* Remove exactly the range (@phys, @size) from @c. */
+static int kho_client_del_range(struct kho_client *c, phys_addr_t phys,
+				phys_addr_t size)
 {
 	unsigned int i;
 	int err = 0;
 
-	mutex_lock(&kho_mem_lock);
+	percpu_down_read(&kho_pres_sem);
 	if (kho_out.state == KHO_OUT_FINALIZED) {
 		err = -EBUSY;
 		goto out;
 	}
+	mutex_lock(&kho_mem_lock);
 	i = kho_client_find(c, phys);
-	if (i == c->nr || c->ranges[i].addr != phys ||
-	    c->ranges[i].size != size || c->ranges[i].order != order) {
+	if (i == c->nr_ranges || c->ranges[i].addr != phys ||
+	    c->ranges[i].size != size) {
+		mutex_unlock(&kho_mem_lock);
 		err = -ENOENT;
 		goto out;
 	}
 	memmove(&c->ranges[i], &c->ranges[i + 1],
-		(c->nr - i - 1) * sizeof(c->ranges[0]));
-	c->nr--;
-	c->bytes -= size;
-out:
+		(c->nr_ranges - i - 1) * sizeof(c->ranges[0]));
+	c->nr_ranges--;
 	mutex_unlock(&kho_mem_lock);
+	kho_bits_release(&kho_pres_map, PHYS_PFN(phys), size >> PAGE_SHIFT);
+	kho_pres_count(c, -1, -(s64)size);
+out:
+	percpu_up_read(&kho_pres_sem);
 	return err;
 }
 
@@ -376,7 +539,7 @@ out:
 int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 			     size_t size)
 {
-	return kho_client_add(c, phys, size, KHO_PRES_RANGE);
+	return kho_client_add_range(c, phys, size);
 }
 EXPORT_SYMBOL_GPL(kho_client_preserve_phys);
 
@@ -392,8 +555,7 @@ EXPORT_SYMBOL_GPL(kho_client_preserve_phys);
  */
 int kho_client_preserve_folio(struct kho_client *c, struct folio *folio)
 {
-	return kho_client_add(c, PFN_PHYS(folio_pfn(folio)), folio_size(folio),
-			      folio_order(folio));
+	return kho_client_add_folio(c, folio_pfn(folio), folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_client_preserve_folio);
 
@@ -407,8 +569,7 @@ EXPORT_SYMBOL_GPL(kho_client_preserve_folio);
  */
 int kho_client_unpreserve_folio(struct kho_client *c, struct folio *folio)
 {
-	return kho_client_del(c, PFN_PHYS(folio_pfn(folio)), folio_size(folio),
-			      folio_order(folio));
+	return kho_client_del_folio(c, folio_pfn(folio), folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_client_unpreserve_folio);
 
@@ -424,7 +585,7 @@ EXPORT_SYMBOL_GPL(kho_client_unpreserve_folio);
 int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
 			       size_t size)
 {
-	return kho_client_del(c, phys, size, KHO_PRES_RANGE);
+	return kho_client_del_range(c, phys, size);
 }
 EXPORT_SYMBOL_GPL(kho_client_unpreserve_phys);
 
@@ -497,17 +658,31 @@ int kho_unpreserve_folio(struct folio *folio)
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
 
-/* Is [addr, addr + size) inside one preserved range of client @name? */
+/*
+ * Is [addr, addr + size) inside one folio or range client @name preserved?
+ * kho_mem_lock held.
+ */
 static bool kho_preserved_by(const char *name, phys_addr_t addr, size_t size)
 {
 	struct kho_client *c = kho_client_lookup(name);
-	unsigned int i;
+	unsigned long pfn = PHYS_PFN(addr);
+	unsigned int i, k;
 
 	if (!c)
 		return false;
 	i = kho_client_find(c, addr);
-	return i < c->nr && c->ranges[i].addr <= addr &&
-	       addr + size <= c->ranges[i].addr + c->ranges[i].size;
+	if (i < c->nr_ranges && c->ranges[i].addr <= addr &&
+	    addr + size <= c->ranges[i].addr + c->ranges[i].size)
+		return true;
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		unsigned long idx = pfn >> k;
+		unsigned long *chunk = kho_chunk(&c->folios[k],
+						 idx / KHO_CHUNK_BITS, false);
+
+		if (chunk && test_bit(idx % KHO_CHUNK_BITS, chunk))
+			return addr + size <= PFN_PHYS((idx + 1) << k);
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -989,50 +1164,72 @@ static void *kho_alloc_meta(size_t size)
 }
 
 /*
+ * Walk the runs of set bits in @c's folio bitmaps: each is a run of
+ * folios of one order back to back.  Writes them to @run, if not NULL.
+ * Return: how many.
+ */
+static unsigned long kho_folio_runs(struct kho_client *c,
+				    struct kho_mem_run *run)
+{
+	unsigned long n = 0, idx, b, e;
+	unsigned long *chunk;
+	unsigned int k;
+
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		xa_for_each(&c->folios[k], idx, chunk) {
+			for (b = find_first_bit(chunk, KHO_CHUNK_BITS);
+			     b < KHO_CHUNK_BITS;
+			     b = find_next_bit(chunk, KHO_CHUNK_BITS, e)) {
+				e = find_next_zero_bit(chunk, KHO_CHUNK_BITS, b);
+				if (run) {
+					run[n].pfn = cpu_to_le64((idx * KHO_CHUNK_BITS + b) << k);
+					run[n].nr = cpu_to_le32(e - b);
+					run[n].order = cpu_to_le16(k);
+					run[n].flags = 0;
+				}
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+static int kho_run_cmp(const void *a, const void *b)
+{
+	u64 pa = le64_to_cpu(((const struct kho_mem_run *)a)->pfn);
+	u64 pb = le64_to_cpu(((const struct kho_mem_run *)b)->pfn);
+
+	return pa < pb ? -1 : pa > pb;
+}
+
+/*
  * Write the preserved-memory record of @c into new pages of *@size bytes
- * (free_pages_exact() frees them).  kho_mem_lock held, or @c private to
- * the caller (KUnit).
+ * (free_pages_exact() frees them): its ranges, and its folios as runs of
+ * one order, sorted by address.  No preserve call may run on @c: the
+ * state is FINALIZED (kho_mem_lock held), or @c is private to the caller
+ * (KUnit).
  */
 void *kho_write_record(struct kho_client *c, size_t *size)
 {
+	unsigned long n = kho_folio_runs(c, NULL), i;
 	struct kho_mem_header *h;
 	struct kho_mem_run *run;
-	unsigned int i;
 
-	unsigned int n = 0;
-
-	*size = PAGE_ALIGN(sizeof(*h) + c->nr * sizeof(*run));
+	*size = PAGE_ALIGN(sizeof(*h) + (n + c->nr_ranges) * sizeof(*run));
 	h = kho_alloc_meta(*size);
 	if (!h)
 		return NULL;
 	h->magic = cpu_to_le32(KHO_MEM_MAGIC);
 	h->version = cpu_to_le32(KHO_MEM_VERSION);
 	run = (struct kho_mem_run *)(h + 1);
-	for (i = 0; i < c->nr; i++) {
-		const struct kho_pres *p = &c->ranges[i];
-		struct kho_mem_run *last = n ? &run[n - 1] : NULL;
-
-		/* Folios of one order back to back share a run. */
-		if (p->order != KHO_PRES_RANGE && last && !last->flags &&
-		    le16_to_cpu(last->order) == p->order &&
-		    le32_to_cpu(last->nr) < U32_MAX &&
-		    PFN_PHYS(le64_to_cpu(last->pfn) +
-			     ((u64)le32_to_cpu(last->nr) << p->order)) == p->addr) {
-			le32_add_cpu(&last->nr, 1);
-			continue;
-		}
-		run[n].pfn = cpu_to_le64(PHYS_PFN(p->addr));
-		if (p->order == KHO_PRES_RANGE) {
-			run[n].nr = cpu_to_le32(p->size >> PAGE_SHIFT);
-			run[n].order = 0;
-			run[n].flags = cpu_to_le16(KHO_MEM_RUN_RANGE);
-		} else {
-			run[n].nr = cpu_to_le32(1);
-			run[n].order = cpu_to_le16(p->order);
-			run[n].flags = 0;
-		}
-		n++;
+	kho_folio_runs(c, run);
+	for (i = 0; i < c->nr_ranges; i++, n++) {
+		run[n].pfn = cpu_to_le64(PHYS_PFN(c->ranges[i].addr));
+		run[n].nr = cpu_to_le32(c->ranges[i].size >> PAGE_SHIFT);
+		run[n].order = 0;
+		run[n].flags = cpu_to_le16(KHO_MEM_RUN_RANGE);
 	}
+	sort(run, n, sizeof(*run), kho_run_cmp, NULL);
 	h->nr_runs = cpu_to_le64(n);
 	return h;
 }
@@ -1067,7 +1264,7 @@ static int kho_out_build(void)
 		size_t size;
 		void *rec;
 
-		if (!c->nr)
+		if (!atomic_long_read(&c->nr))
 			continue;
 		rec = kho_write_record(c, &size);
 		if (!rec)
@@ -1117,11 +1314,12 @@ static void kho_out_debugfs(void)
 	}
 }
 
+/* Once this returns, no preserve call runs under the old state. */
 static void kho_set_state(enum kho_out_state state)
 {
-	mutex_lock(&kho_mem_lock);
+	percpu_down_write(&kho_pres_sem);
 	kho_out.state = state;
-	mutex_unlock(&kho_mem_lock);
+	percpu_up_write(&kho_pres_sem);
 }
 
 static int kho_finalize(void)
@@ -1354,7 +1552,8 @@ static int kho_preserved_show(struct seq_file *m, void *v)
 	seq_puts(m, "# client ranges bytes\n");
 	mutex_lock(&kho_mem_lock);
 	list_for_each_entry(c, &kho_clients, list)
-		seq_printf(m, "%s %u %llu\n", c->name, c->nr, c->bytes);
+		seq_printf(m, "%s %ld %lld\n", c->name,
+			   atomic_long_read(&c->nr), atomic64_read(&c->bytes));
 	mutex_unlock(&kho_mem_lock);
 	return 0;
 }
