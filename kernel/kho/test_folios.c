@@ -8,11 +8,11 @@
  *	folios of random orders (0 to MAX_PAGE_ORDER) and a few page-aligned
  *	ranges, filled with pseudo-random bytes, alternately under the
  *	clients "ktest-a" and "ktest-b".  At finalize each client's sub-FDT
- *	lists its items with the seed of their contents.  An 8 MiB vmalloc
+ *	lists its items with the seed and the checksum of their contents.  An 8 MiB vmalloc
  *	area is preserved too, its descriptor in ktest-a's sub-FDT.
  *	A kernel with incoming test data restores every item, checks its
- *	order, its reference count and every byte, checks the restore rules,
- *	then frees everything.
+ *	order, its reference count, its checksum and every byte against the
+ *	seed, checks the restore rules, then frees everything.
  * kho_test_folios.skip=NAME
  *	Leave client NAME unrestored (its memory stays unclaimed).
  * kho_test_folios.chain=1
@@ -68,6 +68,7 @@ struct ktf_item {
 	fdt64_t phys;
 	fdt64_t size;
 	fdt64_t seed;
+	fdt64_t sum;
 	fdt32_t order;
 	fdt32_t pad;
 };
@@ -120,6 +121,18 @@ static void ktf_fill(void *p, size_t size, u64 seed)
 	}
 }
 
+/* FNV-1a over 64-bit words: the checksum the sub-FDT records. */
+static u64 ktf_sum(const void *p, size_t size)
+{
+	const u64 *w = p;
+	u64 h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*w); i++)
+		h = (h ^ w[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 /* Number of words that differ from what ktf_fill() wrote. */
 static size_t ktf_check(const void *p, size_t size, u64 seed)
 {
@@ -152,6 +165,7 @@ static int __init ktf_add(struct ktf_client *t, phys_addr_t phys, u64 size,
 	t->items[t->nr].phys = cpu_to_fdt64(phys);
 	t->items[t->nr].size = cpu_to_fdt64(size);
 	t->items[t->nr].seed = cpu_to_fdt64(seed);
+	t->items[t->nr].sum = cpu_to_fdt64(ktf_sum(phys_to_virt(phys), size));
 	t->items[t->nr].order = cpu_to_fdt32(order);
 	t->items[t->nr].pad = 0;
 	t->nr++;
@@ -276,7 +290,9 @@ static unsigned int __init ktf_restore(struct ktf_client *t, const char *name,
 
 		if (order == KTF_RANGE) {
 			if (kho_client_restore_phys(t->c, phys, size) ||
-			    ktf_check(phys_to_virt(phys), size, seed)) {
+			    ktf_check(phys_to_virt(phys), size, seed) ||
+			    ktf_sum(phys_to_virt(phys), size) !=
+			    fdt64_to_cpu(it->sum)) {
 				bad++;
 				continue;
 			}
@@ -291,7 +307,8 @@ static unsigned int __init ktf_restore(struct ktf_client *t, const char *name,
 		f = kho_client_restore_folio(t->c, phys);
 		if (!f || folio_order(f) != order || folio_ref_count(f) != 1 ||
 		    folio_size(f) != size ||
-		    ktf_check(folio_address(f), size, seed)) {
+		    ktf_check(folio_address(f), size, seed) ||
+		    ktf_sum(folio_address(f), size) != fdt64_to_cpu(it->sum)) {
 			pr_err("%s: folio at %pa order %u: %s\n", name, &phys,
 			       order, f ? "wrong order, count or contents" :
 					  "not restored");

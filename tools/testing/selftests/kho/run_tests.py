@@ -398,6 +398,17 @@ TESTS = [
 ]
 
 
+def check_initramfs():
+    """The initramfs carries the kernel that later stages kexec into: it
+    must not be older than the kernel QEMU boots first."""
+    kernel = os.path.join(BUILD, "obj", "arch", "x86", "boot", "bzImage")
+    initramfs = os.path.join(BUILD, "initramfs.cpio")
+    if (os.path.exists(kernel) and os.path.exists(initramfs) and
+            os.path.getmtime(initramfs) < os.path.getmtime(kernel)):
+        sys.exit("build/initramfs.cpio is older than the kernel it must carry: "
+                 "run 'make initramfs' (or 'make test')")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -412,6 +423,7 @@ def main():
     if unknown:
         sys.exit(f"unknown test(s): {', '.join(sorted(unknown))}; see --list")
     tests = [t for t in TESTS if not args.names or t.name in args.names]
+    check_initramfs()
     os.makedirs(LOGS, exist_ok=True)
     print("TAP version 13")
     print(f"1..{len(tests)}")
