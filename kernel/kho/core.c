@@ -1549,7 +1549,7 @@ static int kho_preserved_show(struct seq_file *m, void *v)
 {
 	struct kho_client *c;
 
-	seq_puts(m, "# client ranges bytes\n");
+	seq_puts(m, "# client preservations bytes\n");
 	mutex_lock(&kho_mem_lock);
 	list_for_each_entry(c, &kho_clients, list)
 		seq_printf(m, "%s %ld %lld\n", c->name,
