@@ -589,9 +589,23 @@ int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
 }
 EXPORT_SYMBOL_GPL(kho_client_unpreserve_phys);
 
+/*
+ * The default client, looked up once: the upstream-compatible calls must
+ * not take kho_mem_lock on every preserve.  Clients are never freed and
+ * kho_client_get() returns the same one every time, so a race only looks
+ * it up twice.
+ */
 static struct kho_client *kho_default(void)
 {
-	return kho_client_get(KHO_DEFAULT_CLIENT);
+	static struct kho_client *def;
+	struct kho_client *c = READ_ONCE(def);
+
+	if (!c) {
+		c = kho_client_get(KHO_DEFAULT_CLIENT);
+		if (!IS_ERR(c))
+			WRITE_ONCE(def, c);
+	}
+	return c;
 }
 
 /**
