@@ -49,6 +49,8 @@ static enum kho_in_state kho_in_state __initdata;
 
 /* The accepted root FDT; 0 if there is none.  Never changes after boot. */
 static phys_addr_t kho_in_fdt_phys __ro_after_init;
+/* Its scratch table, reserved like the FDT; NULL if none. */
+static struct kho_scratch_entry *kho_in_table __initdata;
 
 /**
  * kho_populate() - record where the previous kernel's handover is
@@ -165,7 +167,7 @@ fail:
  */
 void __init kho_in_reserve_preserved(void)
 {
-	const struct kho_scratch_entry *tab;
+	struct kho_scratch_entry *tab;
 	u64 t0 = sched_clock();
 	unsigned int i;
 	int err;
@@ -201,15 +203,19 @@ void __init kho_in_reserve_preserved(void)
 	}
 	kho_scratch_cnt = kho_in.nr_scratch;
 	kho_in_fdt_phys = kho_in.fdt.addr;
+	kho_in_table = tab;
 	pr_info("handover accepted: %llu preserved ranges (%llu KiB) of %u clients reserved in %llu us\n",
 		kho_in.nr_ranges, kho_in.bytes >> 10, kho_in.nr_clients,
 		div_u64(sched_clock() - t0, NSEC_PER_USEC));
 }
 
-/* Is this boot using scratch handed over by the previous kernel? */
-bool __init kho_in_has_scratch(void)
+/*
+ * The scratch table handed over by the previous kernel, if this boot uses
+ * its scratch: the next kexec hands the same table on.
+ */
+struct kho_scratch_entry *__init kho_in_scratch_table(void)
 {
-	return kho_in_fdt_phys;
+	return kho_in_table;
 }
 
 static int kho_in_client_node(const void *fdt, const char *name)

@@ -149,7 +149,7 @@ extern struct kho_scratch_entry *kho_scratch_table;
 
 void kho_disable(void);
 int kho_scratch_table_init(void);
-bool kho_in_has_scratch(void);
+struct kho_scratch_entry *kho_in_scratch_table(void);
 void *kho_out_root(void);
 struct kho_client;
 void *kho_write_record(struct kho_client *c, size_t *size);

@@ -182,7 +182,7 @@ static void __init kho_scratch_set_aside(void)
  */
 void __init kho_memory_init(void)
 {
-	bool incoming = kho_in_has_scratch();
+	bool incoming = kho_in_scratch_table();
 	unsigned int i;
 
 	if (!kho_is_enabled())
@@ -238,6 +238,10 @@ int __init kho_scratch_table_init(void)
 {
 	unsigned int i;
 
+	/* Scratch that came with a handover goes on with its own table. */
+	kho_scratch_table = kho_in_scratch_table();
+	if (kho_scratch_table)
+		return 0;
 	kho_scratch_table = alloc_pages_exact(PAGE_ALIGN(kho_scratch_cnt *
 						sizeof(*kho_scratch_table)),
 					      GFP_KERNEL | __GFP_ZERO);
