@@ -215,6 +215,16 @@ class CheckpatchTest:
         return f"{len(sources)} files, {len(patches)} patches"
 
 
+def run_variants(log, variants):
+    """Run (label, log suffix, QemuTest) variants one after the other; the
+    first failure names its variant."""
+    for label, suffix, test in variants:
+        try:
+            test.run(log.replace(".log", f"-{suffix}.log"))
+        except Failure as e:
+            raise Failure(f"{label}: {e}")
+
+
 class BadCmdlineTest:
     """One boot per malformed kho= / kho_scratch= value: each boots, says
     why in one line, and leaves KHO off."""
@@ -233,14 +243,12 @@ class BadCmdlineTest:
               "bad_cmdline.no_scratch", "bad_cmdline.finalize_fails"]
 
     def run(self, log):
-        for i, (cmdline, reason) in enumerate(self.CASES):
-            t = QemuTest(self.name, expect=self.EXPECT, timeout=60,
-                         append=f"{cmdline} kho_expect={reason.replace(' ', '~')} "
-                                "kunit.enable=0")
-            try:
-                t.run(log.replace(".log", f"-{i}.log"))
-            except Failure as e:
-                raise Failure(f"'{cmdline}': {e}")
+        run_variants(log, [
+            (f"'{cmdline}'", i,
+             QemuTest(self.name, expect=self.EXPECT, timeout=60,
+                      append=f"{cmdline} kho_expect={reason.replace(' ', '~')} "
+                             "kunit.enable=0"))
+            for i, (cmdline, reason) in enumerate(self.CASES)])
         return f"{len(self.CASES)} malformed values"
 
 
@@ -261,17 +269,14 @@ class CorruptHandoverTest:
     ]
 
     def run(self, log):
-        for kind, why in self.CASES:
-            t = QemuTest(self.name, expect=[f"corrupt_handover.{kind}.{c}" for c in (
-                             "finalize", "damage", "reason", "one_line",
-                             "not_accepted", "no_in", "not_restored",
-                             "own_scratch", "finalize_b")],
-                         append=f"kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t "
-                                f"kho_t.damage={kind} kho_t.why={why.replace(' ', '~')}")
-            try:
-                t.run(log.replace(".log", f"-{kind}.log"))
-            except Failure as e:
-                raise Failure(f"{kind}: {e}")
+        run_variants(log, [
+            (kind, kind,
+             QemuTest(self.name, expect=[f"corrupt_handover.{kind}.{c}" for c in (
+                          "finalize", "damage", "reason", "one_line", "not_accepted",
+                          "no_in", "not_restored", "own_scratch", "finalize_b")],
+                      append=f"kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t "
+                             f"kho_t.damage={kind} kho_t.why={why.replace(' ', '~')}"))
+            for kind, why in self.CASES])
         return f"{len(self.CASES)} kinds of damage"
 
 
