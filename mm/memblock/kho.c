@@ -356,12 +356,25 @@ static bool reserve_mem_kho_revived[RESERVE_MEM_MAX_ENTRIES] __initdata;
 #define RESERVE_MEM_KHO_COMPATIBLE	"kho-linux-6.12,memblock-v1"
 #define RESERVE_MEM_KHO_CLIENT		"memblock"
 
+/* Read the u64 property @prop of @node into *@val; false if malformed. */
+static bool __init reserve_mem_kho_u64(const void *fdt, int node,
+				       const char *prop, phys_addr_t *val)
+{
+	const fdt64_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, prop, &len);
+	if (!p || len != sizeof(*p))
+		return false;
+	*val = fdt64_to_cpu(*p);
+	return true;
+}
+
 /* Look up @name in the "memblock" sub-FDT of an incoming handover. */
 static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 					  phys_addr_t align, phys_addr_t *start)
 {
 	phys_addr_t phys, old_size, old_align;
-	const fdt64_t *p[3];
 	const void *fdt;
 	int node, len;
 
@@ -378,20 +391,13 @@ static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 
 		if (!n || len < 1 || n[len - 1] || strcmp(n, name))
 			continue;
-		p[0] = fdt_getprop(fdt, node, "start", &len);
-		p[0] = len == sizeof(*p[0]) ? p[0] : NULL;
-		p[1] = fdt_getprop(fdt, node, "size", &len);
-		p[1] = len == sizeof(*p[1]) ? p[1] : NULL;
-		p[2] = fdt_getprop(fdt, node, "align", &len);
-		p[2] = len == sizeof(*p[2]) ? p[2] : NULL;
-		if (!p[0] || !p[1] || !p[2]) {
+		if (!reserve_mem_kho_u64(fdt, node, "start", start) ||
+		    !reserve_mem_kho_u64(fdt, node, "size", &old_size) ||
+		    !reserve_mem_kho_u64(fdt, node, "align", &old_align)) {
 			pr_warn("reserve_mem: %s: malformed KHO record; allocated afresh\n",
 				name);
 			return false;
 		}
-		*start = fdt64_to_cpu(*p[0]);
-		old_size = fdt64_to_cpu(*p[1]);
-		old_align = fdt64_to_cpu(*p[2]);
 		if (old_size != size || old_align != align) {
 			pr_warn("reserve_mem: %s: size/align changed from %pa/%pa to %pa/%pa; allocated afresh, the old region stays reserved\n",
 				name, &old_size, &old_align, &size, &align);
