@@ -26,15 +26,15 @@
 #define KHO_VMALLOC_PER_INDEX \
 	((PAGE_SIZE - sizeof(struct kho_vmalloc_index)) / sizeof(__le64))
 
-/* Unpreserve and free the index chain from @first; pages too if @pages. */
-static void kho_vmalloc_drop(phys_addr_t first, bool pages)
+/* Unpreserve the pages listed from @first, and free the index chain. */
+static void kho_vmalloc_drop(phys_addr_t first)
 {
 	while (first) {
 		struct kho_vmalloc_index *idx = phys_to_virt(first);
 		phys_addr_t next = le64_to_cpu(idx->next);
 		u64 i;
 
-		for (i = 0; pages && i < le64_to_cpu(idx->nr); i++)
+		for (i = 0; i < le64_to_cpu(idx->nr); i++)
 			kho_unpreserve_folio(pfn_folio(le64_to_cpu(idx->pfn[i])));
 		kho_unpreserve_folio(virt_to_folio(idx));
 		free_page((unsigned long)idx);
@@ -86,7 +86,7 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation)
 		}
 	}
 	if (err) {
-		kho_vmalloc_drop(first, true);
+		kho_vmalloc_drop(first);
 		return err;
 	}
 	preservation->first = cpu_to_le64(first);
@@ -103,7 +103,7 @@ EXPORT_SYMBOL_GPL(kho_preserve_vmalloc);
  */
 void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
 {
-	kho_vmalloc_drop(le64_to_cpu(preservation->first), true);
+	kho_vmalloc_drop(le64_to_cpu(preservation->first));
 	preservation->first = 0;
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_vmalloc);
