@@ -351,11 +351,12 @@ static bool __init ktf_load(unsigned int k)
 		return false;
 	}
 	if (!k) {
-		const struct ktf_vmalloc *vm = fdt_getprop(fdt, 0, "vmalloc", &len);
+		int vlen;
+		const struct ktf_vmalloc *vm = fdt_getprop(fdt, 0, "vmalloc",
+							   &vlen);
 
-		if (vm && len == sizeof(*vm))
+		if (vm && vlen == sizeof(*vm))
 			memcpy(&ktf_vm_rec, vm, sizeof(*vm));
-		v = fdt_getprop(fdt, 0, "items", &len);
 	}
 	ktf[k].items = kmemdup(v, len, GFP_KERNEL);
 	ktf[k].nr = ktf[k].items ? len / sizeof(*v) : 0;
