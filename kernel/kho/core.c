@@ -11,9 +11,9 @@
  *    unpreserve call and write-held only to change kho_out.state, so
  *    preserve calls run in parallel on all CPUs and none is in flight once
  *    the state says FINALIZED.  Callbacks may preserve while FINALIZE runs.
- *  - Folio tracking is lock-free: bits in xarrays of bitmap pages, set and
- *    cleared with atomic operations.  kho_mem_lock protects the client
- *    list and every client's range array.
+ *  - Folio tracking (tracking.c) is lock-free: bits in xarrays of bitmap
+ *    pages, set and cleared with atomic operations.  kho_mem_lock protects
+ *    the client list and every client's range array.
  * Lock order: kho_lock, then kho_pres_sem, then kho_mem_lock.
  */
 
@@ -34,12 +34,10 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/percpu-rwsem.h>
-#include <linux/sort.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/xarray.h>
 
 #include "../../mm/internal.h"
 #include "kho_internal.h"
@@ -109,38 +107,6 @@ void __init kho_disable(void)
  * Clients and their preserved ranges
  */
 
-/* Bits in one bitmap page of the preservation tracking. */
-#define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
-
-/**
- * struct kho_client - a named owner of preserved memory
- * @list: entry in kho_clients
- * @name: the name, also the name of its node in the root FDT
- * @folios: per order, one bit per folio of that order the client
- *	preserved: index (pfn >> order) / %KHO_CHUNK_BITS, value a bitmap page
- * @ranges: physical ranges the client preserved, sorted by address
- * @nr_ranges: number of @ranges in use
- * @cap: number of @ranges allocated
- * @nr: number of preservations (folios and ranges)
- * @bytes: their total size
- * @in: what the previous kernel handed over for this client, if anything
- *
- * Clients live until reboot.  @folios, @nr and @bytes change atomically
- * under kho_pres_sem held for reading; @ranges and @nr_ranges under
- * kho_mem_lock as well; @in is described at &struct kho_in_mem.
- */
-struct kho_client {
-	struct list_head list;
-	char name[KHO_NAME_MAX + 1];
-	struct xarray folios[NR_PAGE_ORDERS];
-	struct kho_range *ranges;
-	unsigned int nr_ranges;
-	unsigned int cap;
-	atomic_long_t nr;
-	atomic64_t bytes;
-	struct kho_in_mem *in;
-};
-
 enum kho_out_state {
 	KHO_OUT_IDLE,		/* preserve calls allowed */
 	KHO_OUT_FINALIZING,	/* FINALIZE callbacks running: still allowed */
@@ -148,16 +114,8 @@ enum kho_out_state {
 };
 
 static DEFINE_MUTEX(kho_lock);
-static DEFINE_MUTEX(kho_mem_lock);
 DEFINE_STATIC_PERCPU_RWSEM(kho_pres_sem);
 
-/*
- * Every preserved page of every client, one bit per page: index
- * pfn / KHO_CHUNK_BITS, value a bitmap page.  Catches double and
- * overlapping preservations across clients and kinds.
- */
-static DEFINE_XARRAY(kho_pres_map);
-static LIST_HEAD(kho_clients);
 static RAW_NOTIFIER_HEAD(kho_chain);
 
 /**
@@ -209,75 +167,6 @@ static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
 	return a < b + bs && b < a + as;
 }
 
-/* Index of the first range of @c that ends after @addr. */
-static unsigned int kho_client_find(struct kho_client *c, phys_addr_t addr)
-{
-	unsigned int lo = 0, hi = c->nr_ranges;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (c->ranges[mid].addr + c->ranges[mid].size <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static struct kho_client *kho_client_lookup(const char *name)
-{
-	struct kho_client *c;
-
-	lockdep_assert_held(&kho_mem_lock);
-	list_for_each_entry(c, &kho_clients, list) {
-		if (!strcmp(c->name, name))
-			return c;
-	}
-	return NULL;
-}
-
-static bool kho_name_ok(const char *name)
-{
-	size_t len = name ? strnlen(name, KHO_NAME_MAX + 1) : 0;
-
-	return len && len <= KHO_NAME_MAX && !strchr(name, '/');
-}
-
-/**
- * kho_client_get() - find or create the client of a subsystem
- * @name: the client's name: 1 to 31 characters, no '/'
- *
- * Every preservation belongs to a client; in the next kernel a client can
- * restore only what it preserved.  Clients live until reboot, so the
- * returned pointer stays valid.
- *
- * Return: the client, or ERR_PTR(-EINVAL) for a bad name, ERR_PTR(-ENOMEM).
- */
-struct kho_client *kho_client_get(const char *name)
-{
-	struct kho_client *c;
-
-	if (!kho_name_ok(name))
-		return ERR_PTR(-EINVAL);
-	mutex_lock(&kho_mem_lock);
-	c = kho_client_lookup(name);
-	if (!c) {
-		c = kzalloc(sizeof(*c), GFP_KERNEL);
-		if (c) {
-			unsigned int k;
-
-			strscpy(c->name, name);
-			for (k = 0; k < NR_PAGE_ORDERS; k++)
-				xa_init(&c->folios[k]);
-			list_add_tail(&c->list, &kho_clients);
-		}
-	}
-	mutex_unlock(&kho_mem_lock);
-	return c ?: ERR_PTR(-ENOMEM);
-}
-EXPORT_SYMBOL_GPL(kho_client_get);
-
 static bool kho_in_scratch(phys_addr_t addr, phys_addr_t size)
 {
 	unsigned int i;
@@ -290,97 +179,13 @@ static bool kho_in_scratch(phys_addr_t addr, phys_addr_t size)
 	return false;
 }
 
-/* The bitmap page @idx of @xa; allocated if @alloc and missing. */
-static unsigned long *kho_chunk(struct xarray *xa, unsigned long idx,
-				bool alloc)
-{
-	unsigned long *chunk = xa_load(xa, idx), *new;
-	void *old;
-
-	if (chunk || !alloc)
-		return chunk;
-	new = (unsigned long *)get_zeroed_page(GFP_KERNEL);
-	if (!new)
-		return ERR_PTR(-ENOMEM);
-	old = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
-	if (old) {
-		/* Lost the race, or no memory for the xarray node. */
-		free_page((unsigned long)new);
-		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
-	}
-	return new;
-}
-
-/* Mask of the bits [@off, @off + @cnt) of one word. */
-static unsigned long kho_word_mask(unsigned long off, unsigned long cnt)
-{
-	return (cnt == BITS_PER_LONG ? ~0UL : (1UL << cnt) - 1) << off;
-}
-
-/* Clear bits [@start, @start + @n) of @xa; they must be set. */
-static void kho_bits_release(struct xarray *xa, unsigned long start,
-			     unsigned long n)
-{
-	unsigned long pos = start, end = start + n;
-
-	while (pos < end) {
-		unsigned long *chunk = kho_chunk(xa, pos / KHO_CHUNK_BITS, false);
-		unsigned long bit = pos % KHO_CHUNK_BITS;
-		unsigned long off = bit % BITS_PER_LONG;
-		unsigned long cnt = min(end - pos, BITS_PER_LONG - off);
-
-		atomic_long_andnot(kho_word_mask(off, cnt),
-				   (atomic_long_t *)&chunk[bit / BITS_PER_LONG]);
-		pos += cnt;
-	}
-}
-
-/*
- * Set bits [@start, @start + @n) of @xa, all or none: -EEXIST if any was
- * set already (by anyone, concurrently or before).
- */
-static int kho_bits_claim(struct xarray *xa, unsigned long start,
-			  unsigned long n)
-{
-	unsigned long pos = start, end = start + n;
-	int err = 0;
-
-	while (pos < end) {
-		unsigned long *chunk = kho_chunk(xa, pos / KHO_CHUNK_BITS, true);
-		unsigned long bit = pos % KHO_CHUNK_BITS, off, cnt, mask, old;
-		unsigned long *w;
-
-		if (IS_ERR(chunk)) {
-			err = PTR_ERR(chunk);
-			break;
-		}
-		off = bit % BITS_PER_LONG;
-		cnt = min(end - pos, BITS_PER_LONG - off);
-		mask = kho_word_mask(off, cnt);
-		w = &chunk[bit / BITS_PER_LONG];
-		old = READ_ONCE(*w);
-		do {
-			if (old & mask) {
-				err = -EEXIST;
-				break;
-			}
-		} while (!try_cmpxchg(w, &old, old | mask));
-		if (err)
-			break;
-		pos += cnt;
-	}
-	if (err)
-		kho_bits_release(xa, start, pos - start);
-	return err;
-}
-
 /* Common checks; takes kho_pres_sem for reading on success. */
-static int kho_pres_begin(phys_addr_t phys, phys_addr_t size)
+static int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
 {
 	if (!kho_is_enabled())
 		return -EOPNOTSUPP;
-	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
-	    phys + size < phys || kho_in_scratch(phys, size))
+	if (add && (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
+		    phys + size < phys || kho_in_scratch(phys, size)))
 		return -EINVAL;
 	percpu_down_read(&kho_pres_sem);
 	if (kho_out.state == KHO_OUT_FINALIZED) {
@@ -390,135 +195,53 @@ static int kho_pres_begin(phys_addr_t phys, phys_addr_t size)
 	return 0;
 }
 
-static void kho_pres_count(struct kho_client *c, long n, s64 bytes)
-{
-	atomic_long_add(n, &c->nr);
-	atomic64_add(bytes, &c->bytes);
-}
-
-/* Preserve a folio of @order at @pfn for @c. */
 static int kho_client_add_folio(struct kho_client *c, unsigned long pfn,
 				unsigned int order)
 {
-	unsigned long idx = pfn >> order;
-	unsigned long *chunk;
-	int err;
+	int err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order, true);
 
-	err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order);
 	if (err)
 		return err;
-	err = kho_bits_claim(&kho_pres_map, pfn, 1UL << order);
-	if (!err) {
-		chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, true);
-		if (IS_ERR(chunk)) {
-			kho_bits_release(&kho_pres_map, pfn, 1UL << order);
-			err = PTR_ERR(chunk);
-		} else {
-			set_bit(idx % KHO_CHUNK_BITS, chunk);
-			kho_pres_count(c, 1, PAGE_SIZE << order);
-		}
-	}
+	err = kho_track_add_folio(c, pfn, order);
 	percpu_up_read(&kho_pres_sem);
 	return err;
 }
 
-/* Undo kho_client_add_folio(). */
 static int kho_client_del_folio(struct kho_client *c, unsigned long pfn,
 				unsigned int order)
 {
-	unsigned long idx = pfn >> order;
-	unsigned long *chunk;
-	int err = 0;
+	int err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order, false);
 
-	percpu_down_read(&kho_pres_sem);
-	if (kho_out.state == KHO_OUT_FINALIZED) {
-		err = -EBUSY;
-		goto out;
-	}
-	chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, false);
-	if (!chunk || !test_and_clear_bit(idx % KHO_CHUNK_BITS, chunk)) {
-		err = -ENOENT;
-		goto out;
-	}
-	kho_bits_release(&kho_pres_map, pfn, 1UL << order);
-	kho_pres_count(c, -1, -(s64)(PAGE_SIZE << order));
-out:
+	if (err)
+		return err;
+	err = kho_track_del_folio(c, pfn, order);
 	percpu_up_read(&kho_pres_sem);
 	return err;
 }
 
-/* Preserve the range [@phys, @phys + @size) for @c. */
 static int kho_client_add_range(struct kho_client *c, phys_addr_t phys,
 				phys_addr_t size)
 {
-	unsigned int i;
 	int err;
 
 	if ((size >> PAGE_SHIFT) > U32_MAX)
 		return -EINVAL;
-	err = kho_pres_begin(phys, size);
+	err = kho_pres_begin(phys, size, true);
 	if (err)
 		return err;
-	err = kho_bits_claim(&kho_pres_map, PHYS_PFN(phys), size >> PAGE_SHIFT);
-	if (err)
-		goto out;
-	mutex_lock(&kho_mem_lock);
-	if (c->nr_ranges == c->cap) {
-		unsigned int cap = max(2 * c->cap, 16U);
-		struct kho_range *r;
-
-		r = kvrealloc(c->ranges, array_size(cap, sizeof(*r)),
-			      GFP_KERNEL);
-		if (!r) {
-			mutex_unlock(&kho_mem_lock);
-			kho_bits_release(&kho_pres_map, PHYS_PFN(phys),
-					 size >> PAGE_SHIFT);
-			err = -ENOMEM;
-			goto out;
-		}
-		c->ranges = r;
-		c->cap = cap;
-	}
-	i = kho_client_find(c, phys);
-	memmove(&c->ranges[i + 1], &c->ranges[i],
-		(c->nr_ranges - i) * sizeof(c->ranges[0]));
-	c->ranges[i].addr = phys;
-	c->ranges[i].size = size;
-	c->nr_ranges++;
-	mutex_unlock(&kho_mem_lock);
-	kho_pres_count(c, 1, size);
-out:
+	err = kho_track_add_range(c, phys, size);
 	percpu_up_read(&kho_pres_sem);
 	return err;
 }
 
-/* Remove exactly the range (@phys, @size) from @c. */
 static int kho_client_del_range(struct kho_client *c, phys_addr_t phys,
 				phys_addr_t size)
 {
-	unsigned int i;
-	int err = 0;
+	int err = kho_pres_begin(phys, size, false);
 
-	percpu_down_read(&kho_pres_sem);
-	if (kho_out.state == KHO_OUT_FINALIZED) {
-		err = -EBUSY;
-		goto out;
-	}
-	mutex_lock(&kho_mem_lock);
-	i = kho_client_find(c, phys);
-	if (i == c->nr_ranges || c->ranges[i].addr != phys ||
-	    c->ranges[i].size != size) {
-		mutex_unlock(&kho_mem_lock);
-		err = -ENOENT;
-		goto out;
-	}
-	memmove(&c->ranges[i], &c->ranges[i + 1],
-		(c->nr_ranges - i - 1) * sizeof(c->ranges[0]));
-	c->nr_ranges--;
-	mutex_unlock(&kho_mem_lock);
-	kho_bits_release(&kho_pres_map, PHYS_PFN(phys), size >> PAGE_SHIFT);
-	kho_pres_count(c, -1, -(s64)size);
-out:
+	if (err)
+		return err;
+	err = kho_track_del_range(c, phys, size);
 	percpu_up_read(&kho_pres_sem);
 	return err;
 }
@@ -679,118 +402,13 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
 static bool kho_preserved_by(const char *name, phys_addr_t addr, size_t size)
 {
 	struct kho_client *c = kho_client_lookup(name);
-	unsigned long pfn = PHYS_PFN(addr);
-	unsigned int i, k;
 
-	if (!c)
-		return false;
-	i = kho_client_find(c, addr);
-	if (i < c->nr_ranges && c->ranges[i].addr <= addr &&
-	    addr + size <= c->ranges[i].addr + c->ranges[i].size)
-		return true;
-	for (k = 0; k < NR_PAGE_ORDERS; k++) {
-		unsigned long idx = pfn >> k;
-		unsigned long *chunk = kho_chunk(&c->folios[k],
-						 idx / KHO_CHUNK_BITS, false);
-
-		if (chunk && test_bit(idx % KHO_CHUNK_BITS, chunk))
-			return addr + size <= PFN_PHYS((idx + 1) << k);
-	}
-	return false;
+	return c && kho_track_has(c, addr, size);
 }
 
 /* ------------------------------------------------------------------------
  * Restoring what the previous kernel preserved
  */
-
-/**
- * struct kho_in_mem - what a client got from the previous kernel
- * @runs: the runs of its record, in memory reserved since early boot
- * @nr_runs: how many
- * @first: per run, the index of its first item; an item is one folio of
- *	a folio run, or the whole range of a range run
- * @nr_items: how many items in all
- * @claimed: one bit per item, set once it is restored, released or kept
- *	by KHO itself (it holds a sub-FDT)
- * @unclaimed: bytes of the items not claimed yet
- *
- * Set up once at core_initcall and never freed.  Everything but @claimed
- * and @unclaimed is read-only afterwards; those two change only through
- * atomic operations, so restore calls need no lock.
- */
-struct kho_in_mem {
-	const struct kho_mem_run *runs;
-	u64 nr_runs;
-	u64 *first;
-	u64 nr_items;
-	unsigned long *claimed;
-	atomic64_t unclaimed;
-};
-
-static unsigned long kho_run_pages(const struct kho_mem_run *r)
-{
-	return (unsigned long)le32_to_cpu(r->nr) << le16_to_cpu(r->order);
-}
-
-static bool kho_run_is_range(const struct kho_mem_run *r)
-{
-	return le16_to_cpu(r->flags) & KHO_MEM_RUN_RANGE;
-}
-
-/* Index of the run of @in that holds @pfn, or -1. */
-static s64 kho_in_find_run(const struct kho_in_mem *in, unsigned long pfn)
-{
-	u64 lo = 0, hi = in->nr_runs;
-
-	while (lo < hi) {
-		u64 mid = lo + (hi - lo) / 2;
-		unsigned long start = le64_to_cpu(in->runs[mid].pfn);
-
-		if (pfn < start)
-			hi = mid;
-		else if (pfn >= start + kho_run_pages(&in->runs[mid]))
-			lo = mid + 1;
-		else
-			return mid;
-	}
-	return -1;
-}
-
-/* Item of @in that starts exactly at @pfn, with its run; -1 if none. */
-static s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
-		       const struct kho_mem_run **run)
-{
-	s64 r = in ? kho_in_find_run(in, pfn) : -1;
-	unsigned long off;
-	unsigned int order;
-
-	if (r < 0)
-		return -1;
-	*run = &in->runs[r];
-	off = pfn - le64_to_cpu((*run)->pfn);
-	if (kho_run_is_range(*run))
-		return off ? -1 : in->first[r];
-	order = le16_to_cpu((*run)->order);
-	if (off & ((1UL << order) - 1))
-		return -1;
-	return in->first[r] + (off >> order);
-}
-
-static unsigned long kho_item_pages(const struct kho_mem_run *run)
-{
-	return kho_run_is_range(run) ? le32_to_cpu(run->nr) :
-				       1UL << le16_to_cpu(run->order);
-}
-
-/* Claim an item for its client; false if it was claimed already. */
-static bool kho_in_claim_item(struct kho_in_mem *in, u64 item,
-			      unsigned long pages)
-{
-	if (test_and_set_bit(item, in->claimed))
-		return false;
-	atomic64_sub((u64)pages << PAGE_SHIFT, &in->unclaimed);
-	return true;
-}
 
 /* Turn reserved pages back into ordinary allocated pages. */
 static void kho_in_revive_pages(struct page *page, unsigned long nr,
@@ -817,23 +435,21 @@ static void kho_in_revive_pages(struct page *page, unsigned long nr,
  */
 struct folio *kho_client_restore_folio(struct kho_client *c, phys_addr_t phys)
 {
-	const struct kho_mem_run *run;
-	unsigned int order;
+	unsigned long pages;
+	unsigned int kind;
 	struct page *page;
 	s64 item;
 
 	if (!PAGE_ALIGNED(phys))
 		return NULL;
-	item = kho_in_item(c->in, PHYS_PFN(phys), &run);
-	if (item < 0 || kho_run_is_range(run))
-		return NULL;
-	order = le16_to_cpu(run->order);
-	if (!kho_in_claim_item(c->in, item, 1UL << order))
+	item = kho_in_item(c->in, PHYS_PFN(phys), &kind, &pages);
+	if (item < 0 || kind == KHO_KIND_RANGE ||
+	    !kho_in_claim(c->in, item, pages))
 		return NULL;
 	page = pfn_to_page(PHYS_PFN(phys));
-	kho_in_revive_pages(page, 1UL << order, order);
-	if (order)
-		prep_compound_page(page, order);
+	kho_in_revive_pages(page, pages, kind);
+	if (kind)
+		prep_compound_page(page, kind);
 	return page_folio(page);
 }
 EXPORT_SYMBOL_GPL(kho_client_restore_folio);
@@ -853,19 +469,19 @@ EXPORT_SYMBOL_GPL(kho_client_restore_folio);
 int kho_client_restore_phys(struct kho_client *c, phys_addr_t phys,
 			    size_t size)
 {
-	const struct kho_mem_run *run;
+	unsigned long pages;
+	unsigned int kind;
 	s64 item;
 
 	if (!PAGE_ALIGNED(phys))
 		return -ENOENT;
-	item = kho_in_item(c->in, PHYS_PFN(phys), &run);
-	if (item < 0 || !kho_run_is_range(run) ||
-	    (u64)le32_to_cpu(run->nr) << PAGE_SHIFT != size)
+	item = kho_in_item(c->in, PHYS_PFN(phys), &kind, &pages);
+	if (item < 0 || kind != KHO_KIND_RANGE ||
+	    (u64)pages << PAGE_SHIFT != size)
 		return -ENOENT;
-	if (!kho_in_claim_item(c->in, item, size >> PAGE_SHIFT))
+	if (!kho_in_claim(c->in, item, pages))
 		return -EALREADY;
-	kho_in_revive_pages(pfn_to_page(PHYS_PFN(phys)), size >> PAGE_SHIFT,
-			    false);
+	kho_in_revive_pages(pfn_to_page(PHYS_PFN(phys)), pages, false);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kho_client_restore_phys);
@@ -877,39 +493,13 @@ EXPORT_SYMBOL_GPL(kho_client_restore_phys);
  * @size: its size
  *
  * For memory the client uses as it is, still reserved (reserve_mem):
- * every item inside [@phys, @phys + @size) counts as claimed, so it is
- * neither reported as unclaimed nor released.
+ * every item that overlaps [@phys, @phys + @size) counts as claimed, so it
+ * is neither reported as unclaimed nor released.
  */
 void kho_client_claim_phys(struct kho_client *c, phys_addr_t phys,
 			   size_t size)
 {
-	unsigned long pfn = PHYS_PFN(phys), end = PHYS_PFN(phys + size);
-	const struct kho_mem_run *run;
-	s64 r;
-
-	if (!c->in)
-		return;
-	while (pfn < end) {
-		r = kho_in_find_run(c->in, pfn);
-		if (r < 0) {
-			pfn++;
-			continue;
-		}
-		run = &c->in->runs[r];
-		if (kho_run_is_range(run)) {
-			kho_in_claim_item(c->in, c->in->first[r],
-					  kho_item_pages(run));
-			pfn = le64_to_cpu(run->pfn) + kho_run_pages(run);
-		} else {
-			unsigned int order = le16_to_cpu(run->order);
-			unsigned long off = pfn - le64_to_cpu(run->pfn);
-
-			kho_in_claim_item(c->in, c->in->first[r] + (off >> order),
-					  1UL << order);
-			pfn = le64_to_cpu(run->pfn) +
-			      (((off >> order) + 1) << order);
-		}
-	}
+	kho_in_claim_span(c->in, PHYS_PFN(phys), PHYS_PFN(phys + size - 1) + 1);
 }
 
 /**
@@ -943,65 +533,31 @@ int kho_restore_phys(phys_addr_t phys, size_t size)
 }
 EXPORT_SYMBOL_GPL(kho_restore_phys);
 
+static void kho_in_free_pages(unsigned long pfn, unsigned long pages,
+			      void *arg)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		free_reserved_page(pfn_to_page(pfn + i));
+	cond_resched();
+}
+
 /* Give every unclaimed item of @c to the page allocator; bytes freed. */
 static u64 kho_in_release(struct kho_client *c)
 {
-	struct kho_in_mem *in = c->in;
-	u64 r, bytes = 0;
-
-	for (r = 0; in && r < in->nr_runs; r++) {
-		const struct kho_mem_run *run = &in->runs[r];
-		unsigned long pages = kho_item_pages(run), pfn, i;
-		u64 n = kho_run_is_range(run) ? 1 : le32_to_cpu(run->nr), k;
-
-		for (k = 0; k < n; k++) {
-			if (!kho_in_claim_item(in, in->first[r] + k, pages))
-				continue;
-			pfn = le64_to_cpu(run->pfn) + k * pages;
-			for (i = 0; i < pages; i++)
-				free_reserved_page(pfn_to_page(pfn + i));
-			bytes += (u64)pages << PAGE_SHIFT;
-			cond_resched();
-		}
-	}
-	return bytes;
+	return kho_in_claim_rest(c->in, kho_in_free_pages, NULL);
 }
 
 /* Attach the incoming record of client @name; at core_initcall. */
 static int __init kho_in_client_add(const char *name, phys_addr_t rec)
 {
-	const struct kho_mem_header *h = phys_to_virt(rec);
 	struct kho_client *c = kho_client_get(name);
-	struct kho_in_mem *in;
-	u64 r, items = 0, bytes = 0;
 
 	if (IS_ERR(c))
 		return PTR_ERR(c);
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!in)
-		return -ENOMEM;
-	in->runs = (const struct kho_mem_run *)(h + 1);
-	in->nr_runs = le64_to_cpu(h->nr_runs);
-	in->first = kvmalloc_array(in->nr_runs, sizeof(u64), GFP_KERNEL);
-	if (!in->first)
-		goto nomem;
-	for (r = 0; r < in->nr_runs; r++) {
-		in->first[r] = items;
-		items += kho_run_is_range(&in->runs[r]) ? 1 :
-			 le32_to_cpu(in->runs[r].nr);
-		bytes += (u64)kho_run_pages(&in->runs[r]) << PAGE_SHIFT;
-	}
-	in->nr_items = items;
-	in->claimed = bitmap_zalloc(items, GFP_KERNEL);
-	if (!in->claimed)
-		goto nomem;
-	atomic64_set(&in->unclaimed, bytes);
-	c->in = in;
-	return 0;
-nomem:
-	kvfree(in->first);
-	kfree(in);
-	return -ENOMEM;
+	c->in = kho_in_mem_build(phys_to_virt(rec));
+	return c->in ? 0 : -ENOMEM;
 }
 
 /*
@@ -1177,77 +733,6 @@ static void *kho_alloc_meta(size_t size)
 	return alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
 }
 
-/*
- * Walk the runs of set bits in @c's folio bitmaps: each is a run of
- * folios of one order back to back.  Writes them to @run, if not NULL.
- * Return: how many.
- */
-static unsigned long kho_folio_runs(struct kho_client *c,
-				    struct kho_mem_run *run)
-{
-	unsigned long n = 0, idx, b, e;
-	unsigned long *chunk;
-	unsigned int k;
-
-	for (k = 0; k < NR_PAGE_ORDERS; k++) {
-		xa_for_each(&c->folios[k], idx, chunk) {
-			for (b = find_first_bit(chunk, KHO_CHUNK_BITS);
-			     b < KHO_CHUNK_BITS;
-			     b = find_next_bit(chunk, KHO_CHUNK_BITS, e)) {
-				e = find_next_zero_bit(chunk, KHO_CHUNK_BITS, b);
-				if (run) {
-					run[n].pfn = cpu_to_le64((idx * KHO_CHUNK_BITS + b) << k);
-					run[n].nr = cpu_to_le32(e - b);
-					run[n].order = cpu_to_le16(k);
-					run[n].flags = 0;
-				}
-				n++;
-			}
-		}
-	}
-	return n;
-}
-
-static int kho_run_cmp(const void *a, const void *b)
-{
-	u64 pa = le64_to_cpu(((const struct kho_mem_run *)a)->pfn);
-	u64 pb = le64_to_cpu(((const struct kho_mem_run *)b)->pfn);
-
-	return pa < pb ? -1 : pa > pb;
-}
-
-/*
- * Write the preserved-memory record of @c into new pages of *@size bytes
- * (free_pages_exact() frees them): its ranges, and its folios as runs of
- * one order, sorted by address.  No preserve call may run on @c: the
- * state is FINALIZED (kho_mem_lock held), or @c is private to the caller
- * (KUnit).
- */
-void *kho_write_record(struct kho_client *c, size_t *size)
-{
-	unsigned long n = kho_folio_runs(c, NULL), i;
-	struct kho_mem_header *h;
-	struct kho_mem_run *run;
-
-	*size = PAGE_ALIGN(sizeof(*h) + (n + c->nr_ranges) * sizeof(*run));
-	h = kho_alloc_meta(*size);
-	if (!h)
-		return NULL;
-	h->magic = cpu_to_le32(KHO_MEM_MAGIC);
-	h->version = cpu_to_le32(KHO_MEM_VERSION);
-	run = (struct kho_mem_run *)(h + 1);
-	kho_folio_runs(c, run);
-	for (i = 0; i < c->nr_ranges; i++, n++) {
-		run[n].pfn = cpu_to_le64(PHYS_PFN(c->ranges[i].addr));
-		run[n].nr = cpu_to_le32(c->ranges[i].size >> PAGE_SHIFT);
-		run[n].order = 0;
-		run[n].flags = cpu_to_le16(KHO_MEM_RUN_RANGE);
-	}
-	sort(run, n, sizeof(*run), kho_run_cmp, NULL);
-	h->nr_runs = cpu_to_le64(n);
-	return h;
-}
-
 /* Build records and the root FDT.  kho_lock held, state FINALIZED. */
 static int kho_out_build(void)
 {
@@ -1276,9 +761,10 @@ static int kho_out_build(void)
 
 	list_for_each_entry(c, &kho_clients, list) {
 		size_t size;
+		u64 bytes;
 		void *rec;
 
-		if (!atomic_long_read(&c->nr))
+		if (!kho_track_usage(c, &bytes))
 			continue;
 		rec = kho_write_record(c, &size);
 		if (!rec)
@@ -1339,6 +825,8 @@ static void kho_set_state(enum kho_out_state state)
 static int kho_finalize(void)
 {
 	struct notifier_block *nb;
+	size_t rec_bytes = 0;
+	unsigned int i;
 	int err = 0;
 
 	lockdep_assert_held(&kho_lock);
@@ -1379,9 +867,11 @@ static int kho_finalize(void)
 	kho_out_debugfs();
 	if (READ_ONCE(kexec_image))
 		pr_warn("finalize: the kexec image loaded before has no handover; load it again\n");
-	pr_info("finalized: root FDT at %pa, %u bytes\n",
+	for (i = 0; i < kho_out.nr_records; i++)
+		rec_bytes += kho_out.record_sizes[i];
+	pr_info("finalized: root FDT at %pa, %u bytes; %u records, %zu bytes\n",
 		&(phys_addr_t){ virt_to_phys(kho_out.fdt) },
-		fdt_totalsize(kho_out.fdt));
+		fdt_totalsize(kho_out.fdt), kho_out.nr_records, rec_bytes);
 	return 0;
 }
 
@@ -1565,9 +1055,12 @@ static int kho_preserved_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# client preservations bytes\n");
 	mutex_lock(&kho_mem_lock);
-	list_for_each_entry(c, &kho_clients, list)
-		seq_printf(m, "%s %ld %lld\n", c->name,
-			   atomic_long_read(&c->nr), atomic64_read(&c->bytes));
+	list_for_each_entry(c, &kho_clients, list) {
+		u64 bytes;
+		unsigned long n = kho_track_usage(c, &bytes);
+
+		seq_printf(m, "%s %lu %llu\n", c->name, n, bytes);
+	}
 	mutex_unlock(&kho_mem_lock);
 	return 0;
 }
@@ -1581,8 +1074,8 @@ static int kho_unclaimed_show(struct seq_file *m, void *v)
 	mutex_lock(&kho_mem_lock);
 	list_for_each_entry(c, &kho_clients, list) {
 		if (c->in)
-			seq_printf(m, "%s %lld\n", c->name,
-				   atomic64_read(&c->in->unclaimed));
+			seq_printf(m, "%s %llu\n", c->name,
+				   kho_in_unclaimed(c->in));
 	}
 	mutex_unlock(&kho_mem_lock);
 	return 0;

@@ -14,9 +14,11 @@
  *     range against RAM, scratch and what this kernel already uses.
  *
  * kho_in_reserve() then reserves it all in memblock in one address-ordered
- * pass.  The preserved ranges are produced by a k-way merge of the clients'
- * records (each sorted), so checking and reserving n ranges of k clients
- * costs O(n * k) with k small, and nothing is per page.
+ * pass.  A client's record holds, per kind (folio order, ranges), runs
+ * sorted by address, some of them bitmaps; the preserved ranges come from
+ * a heap merge of all these streams, so checking and reserving n ranges of
+ * s streams costs O(n log s) plus the bitmap words, and nothing is per
+ * page.
  *
  * Only libfdt and memblock are used, so the file also builds in userspace
  * for the simulator in tools/testing/kho.  Single-threaded early boot code;
@@ -131,27 +133,96 @@ static int __init kho_in_prop_range(struct kho_in *in, int node, const char *pro
 	return 0;
 }
 
-/* Check the header of @c's preserved-memory record and point at its runs. */
-static int __init kho_in_record(struct kho_in *in, struct kho_in_client *c)
+/* Pages a run covers, bitmap holes included. */
+static u64 __init kho_run_span(u16 flags, unsigned int order, u64 nr)
 {
+	if (flags & KHO_MEM_RUN_RANGE)
+		return nr;
+	if (flags & KHO_MEM_RUN_BITMAP)
+		return (nr * BITS_PER_TYPE(u64)) << order;
+	return nr << order;
+}
+
+/* Is the header of @run well formed? */
+static bool __init kho_run_ok(const struct kho_mem_run *run)
+{
+	u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr), pages;
+	unsigned int order = le16_to_cpu(run->order);
+	u16 flags = le16_to_cpu(run->flags);
+
+	if ((flags & ~(KHO_MEM_RUN_RANGE | KHO_MEM_RUN_BITMAP)) ||
+	    flags == (KHO_MEM_RUN_RANGE | KHO_MEM_RUN_BITMAP) ||
+	    ((flags & KHO_MEM_RUN_RANGE) && order) || order > MAX_PAGE_ORDER ||
+	    !nr || ((flags & KHO_MEM_RUN_BITMAP) && nr > KHO_MEM_BITMAP_WORDS_MAX) ||
+	    pfn & ((1ULL << order) - 1))
+		return false;
+	pages = kho_run_span(flags, order, nr);
+	return pfn <= PHYS_PFN(PHYS_ADDR_MAX) &&
+	       PHYS_PFN(PHYS_ADDR_MAX) - pfn >= pages;
+}
+
+/*
+ * Check the record of client @ci: header, and every run's header and
+ * size within the record; runs of one kind are consecutive, kinds go up.
+ * Each kind becomes a stream of the merge.
+ */
+static int __init kho_in_record(struct kho_in *in, unsigned int ci)
+{
+	struct kho_in_client *c = &in->clients[ci];
 	const struct kho_mem_header *h;
-	u64 nr;
+	const struct kho_mem_run *run;
+	struct kho_in_stream *s = NULL;
+	unsigned int kind, last = 0;
+	const void *end;
+	u64 nr, i;
 
 	if (!kho_range_ok(c->mem.addr, c->mem.size) ||
 	    c->mem.size < sizeof(*h))
 		return kho_in_fail(in, "bad preserved-memory record range",
 				   c->name, c->mem.addr, c->mem.size);
 	h = phys_to_virt(c->mem.addr);
+	end = (const void *)h + c->mem.size;
 	if (le32_to_cpu(h->magic) != KHO_MEM_MAGIC ||
 	    le32_to_cpu(h->version) != KHO_MEM_VERSION)
 		return kho_in_fail(in, "bad preserved-memory record header",
 				   c->name, c->mem.addr, c->mem.size);
 	nr = le64_to_cpu(h->nr_runs);
-	if (nr > (c->mem.size - sizeof(*h)) / sizeof(struct kho_mem_run))
-		return kho_in_fail(in, "preserved-memory record truncated",
-				   c->name, c->mem.addr, c->mem.size);
-	c->runs = (const struct kho_mem_run *)(h + 1);
-	c->nr_runs = nr;
+	run = (const struct kho_mem_run *)(h + 1);
+	for (i = 0; i < nr; i++) {
+		const void *next;
+		u16 flags;
+
+		if ((const void *)(run + 1) > end)
+			return kho_in_fail(in, "preserved-memory record truncated",
+					   c->name, c->mem.addr, c->mem.size);
+		if (!kho_run_ok(run))
+			return kho_in_fail(in, "malformed preserved-memory run",
+					   c->name, c->mem.addr, c->mem.size);
+		flags = le16_to_cpu(run->flags);
+		next = run + 1;
+		if (flags & KHO_MEM_RUN_BITMAP)
+			next = (const __le64 *)next + le32_to_cpu(run->nr);
+		if (next > end)
+			return kho_in_fail(in, "preserved-memory record truncated",
+					   c->name, c->mem.addr, c->mem.size);
+		kind = flags & KHO_MEM_RUN_RANGE ? KHO_KIND_RANGE :
+		       le16_to_cpu(run->order);
+		if (s && kind < last)
+			return kho_in_fail(in, "preserved-memory runs not grouped by kind",
+					   c->name, c->mem.addr, c->mem.size);
+		if (!s || kind != last) {
+			if (s)
+				s->end = run;
+			/* Kinds go up, so a client has at most KHO_NR_KINDS. */
+			s = &in->streams[in->nr_streams++];
+			s->first = run;
+			s->client = ci;
+			last = kind;
+		}
+		run = next;
+	}
+	if (s)
+		s->end = run;
 	return 0;
 }
 
@@ -213,6 +284,7 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 		return kho_in_fail(in, "root FDT has no clients node", NULL,
 				   in->fdt.addr, in->fdt.size);
 	in->nr_clients = 0;
+	in->nr_streams = 0;
 	fdt_for_each_subnode(child, in->root, node) {
 		struct kho_in_client *c = &in->clients[in->nr_clients];
 		const char *name = fdt_get_name(in->root, child, &len);
@@ -227,7 +299,7 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 				      &c->fdt) ||
 		    kho_in_prop_range(in, child, KHO_FDT_MEM, name, &c->mem))
 			return -EINVAL;
-		if (c->mem.size && kho_in_record(in, c))
+		if (c->mem.size && kho_in_record(in, in->nr_clients))
 			return -EINVAL;
 		in->nr_clients++;
 	}
@@ -237,99 +309,174 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 	return 0;
 }
 
+/* First bit at or after @from in @w that is @set; @nbits if none. */
+static u64 __init kho_next_bit(const __le64 *w, u64 nbits, u64 from, bool set)
+{
+	while (from < nbits) {
+		u64 x = le64_to_cpu(w[from / 64]);
+
+		if (!set)
+			x = ~x;
+		x &= ~0ULL << (from % 64);
+		if (x)
+			return min_t(u64, nbits, (from & ~63ULL) + __ffs64(x));
+		from = (from | 63) + 1;
+	}
+	return nbits;
+}
+
+/*
+ * Put stream @s on its next preserved range: a plain or range run as a
+ * whole, or the next stretch of set bits of a bitmap run.  Runs were
+ * checked by kho_in_record().  Returns false once exhausted.
+ */
+static bool __init kho_stream_load(struct kho_in_stream *s)
+{
+	while ((const void *)s->run < s->end) {
+		const struct kho_mem_run *run = s->run;
+		u16 flags = le16_to_cpu(run->flags);
+		unsigned int order = le16_to_cpu(run->order);
+		u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr);
+		const __le64 *words = (const __le64 *)(run + 1);
+		u64 b, e;
+
+		if (!(flags & KHO_MEM_RUN_BITMAP)) {
+			s->next.addr = PFN_PHYS(pfn);
+			s->next.size = PFN_PHYS(kho_run_span(flags, order, nr));
+			s->run = run + 1;
+			return true;
+		}
+		b = kho_next_bit(words, nr * 64, s->bit, true);
+		if (b < nr * 64) {
+			e = kho_next_bit(words, nr * 64, b, false);
+			s->next.addr = PFN_PHYS(pfn + (b << order));
+			s->next.size = PFN_PHYS((e - b) << order);
+			s->bit = e;
+			return true;
+		}
+		s->run = (const void *)(words + nr);
+		s->bit = 0;
+	}
+	return false;
+}
+
+static bool __init kho_heap_less(struct kho_in *in, unsigned int a,
+				 unsigned int b)
+{
+	return in->streams[in->heap[a]].next.addr <
+	       in->streams[in->heap[b]].next.addr;
+}
+
+static void __init kho_heap_down(struct kho_in *in, unsigned int i)
+{
+	for (;;) {
+		unsigned int l = 2 * i + 1, m = i;
+
+		if (l < in->heap_len && kho_heap_less(in, l, m))
+			m = l;
+		if (l + 1 < in->heap_len && kho_heap_less(in, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		swap(in->heap[i], in->heap[m]);
+		i = m;
+	}
+}
+
 /* Start the merge over every client's runs. */
 static void __init kho_in_rewind(struct kho_in *in)
 {
 	unsigned int i;
 
-	for (i = 0; i < in->nr_clients; i++)
-		in->clients[i].cur = 0;
+	in->heap_len = 0;
+	for (i = 0; i < in->nr_streams; i++) {
+		struct kho_in_stream *s = &in->streams[i];
+
+		s->run = s->first;
+		s->bit = 0;
+		if (kho_stream_load(s))
+			in->heap[in->heap_len++] = i;
+	}
+	for (i = in->heap_len / 2; i-- > 0; )
+		kho_heap_down(in, i);
 }
 
 /*
- * Next preserved range in address order: the lowest current run of all
- * clients.  Checks the run itself; the order between runs is checked by
- * the caller.  Returns false at the end or on error (in->why set).
+ * Next preserved range in address order: the lowest of all streams,
+ * through a min-heap, so O(log streams) a range.  The order between
+ * ranges is checked by the caller.  Returns false at the end.
  */
 static bool __init kho_in_next(struct kho_in *in, struct kho_range *r,
 			       const char **client)
 {
-	struct kho_in_client *best = NULL;
-	const struct kho_mem_run *run;
-	unsigned int i, order;
-	u64 pfn, pages;
-	u16 flags;
+	struct kho_in_stream *s;
 
-	for (i = 0; i < in->nr_clients; i++) {
-		struct kho_in_client *c = &in->clients[i];
-
-		if (c->cur < c->nr_runs &&
-		    (!best || le64_to_cpu(c->runs[c->cur].pfn) <
-			      le64_to_cpu(best->runs[best->cur].pfn)))
-			best = c;
-	}
-	if (!best)
+	if (!in->heap_len)
 		return false;
-	run = &best->runs[best->cur++];
-	*client = best->name;
-	pfn = le64_to_cpu(run->pfn);
-	order = le16_to_cpu(run->order);
-	flags = le16_to_cpu(run->flags);
-	pages = (u64)le32_to_cpu(run->nr) << min(order, 32U);
-	r->addr = PFN_PHYS(pfn);
-	r->size = PFN_PHYS(pages);
-	if ((flags & ~KHO_MEM_RUN_RANGE) ||
-	    ((flags & KHO_MEM_RUN_RANGE) && order) || order > MAX_PAGE_ORDER ||
-	    !pages || pfn > PHYS_PFN(PHYS_ADDR_MAX) ||
-	    PHYS_PFN(PHYS_ADDR_MAX) - pfn < pages) {
-		kho_in_fail(in, "malformed preserved-memory run", best->name,
-			    r->addr, r->size);
-		return false;
-	}
+	s = &in->streams[in->heap[0]];
+	*r = s->next;
+	*client = in->clients[s->client].name;
+	if (!kho_stream_load(s))
+		in->heap[0] = in->heap[--in->heap_len];
+	kho_heap_down(in, 0);
 	return true;
 }
 
-/* Is @r inside a run of @c?  Runs are sorted (checked before). */
-static bool __init kho_in_client_has(const struct kho_in_client *c,
-				     const struct kho_range *r)
-{
-	u64 lo = 0, hi = c->nr_runs;
+/*
+ * Sub-FDTs must each lie in one preserved range of their own client or of
+ * "default".  @subs lists the clients with a sub-FDT, sorted by its
+ * address; the merge calls this for every range in address order, so one
+ * cursor walks them all.
+ */
+struct kho_in_subs {
+	u8 idx[KHO_CLIENTS_MAX];
+	bool ok[KHO_CLIENTS_MAX];
+	unsigned int nr;
+	unsigned int cur;
+};
 
-	while (lo < hi) {
-		u64 mid = lo + (hi - lo) / 2;
-		const struct kho_mem_run *run = &c->runs[mid];
-		phys_addr_t start = PFN_PHYS(le64_to_cpu(run->pfn));
-		phys_addr_t end = start +
-			PFN_PHYS((u64)le32_to_cpu(run->nr) <<
-				 le16_to_cpu(run->order));
-
-		if (end <= r->addr)
-			lo = mid + 1;
-		else if (start > r->addr)
-			hi = mid;
-		else
-			return r->addr + r->size <= end;
-	}
-	return false;
-}
-
-/* Sub-FDTs must lie in memory preserved by their client or "default". */
-static int __init kho_in_check_subtrees(struct kho_in *in)
+static void __init kho_in_subs_init(struct kho_in *in, struct kho_in_subs *subs)
 {
 	unsigned int i, j;
 
+	subs->nr = 0;
+	subs->cur = 0;
 	for (i = 0; i < in->nr_clients; i++) {
-		struct kho_in_client *c = &in->clients[i];
-		bool ok = false;
-
-		if (!c->fdt.size)
+		if (!in->clients[i].fdt.size)
 			continue;
-		for (j = 0; j < in->nr_clients && !ok; j++) {
-			if (j == i || !strcmp(in->clients[j].name,
-					      KHO_DEFAULT_CLIENT))
-				ok = kho_in_client_has(&in->clients[j], &c->fdt);
-		}
-		if (!ok)
+		/* Insertion sort: a handful of entries. */
+		for (j = subs->nr; j && in->clients[subs->idx[j - 1]].fdt.addr >
+					in->clients[i].fdt.addr; j--)
+			subs->idx[j] = subs->idx[j - 1];
+		subs->idx[j] = i;
+		subs->ok[subs->nr++] = false;
+	}
+}
+
+static void __init kho_in_subs_see(struct kho_in *in, struct kho_in_subs *subs,
+				   const struct kho_range *r, const char *client)
+{
+	while (subs->cur < subs->nr) {
+		const struct kho_in_client *c = &in->clients[subs->idx[subs->cur]];
+
+		if (c->fdt.addr >= r->addr + r->size)
+			return;
+		subs->ok[subs->cur++] = c->fdt.addr >= r->addr &&
+			c->fdt.addr + c->fdt.size <= r->addr + r->size &&
+			(!strcmp(client, c->name) ||
+			 !strcmp(client, KHO_DEFAULT_CLIENT));
+	}
+}
+
+static int __init kho_in_check_subtrees(struct kho_in *in,
+					struct kho_in_subs *subs)
+{
+	unsigned int i;
+
+	for (i = 0; i < subs->nr; i++) {
+		const struct kho_in_client *c = &in->clients[subs->idx[i]];
+
+		if (!subs->ok[i])
 			return kho_in_fail(in, "sub-FDT outside the client's preserved memory",
 					   c->name, c->fdt.addr, c->fdt.size);
 		if (fdt_check_header(phys_to_virt(c->fdt.addr)) ||
@@ -389,11 +536,13 @@ int __init kho_in_check(struct kho_in *in)
 	unsigned long mi = 0, ri = 0;
 	unsigned int si = 0, i;
 	phys_addr_t prev_end = 0;
+	struct kho_in_subs subs;
 	const char *client;
 	struct kho_range r;
 
 	if (kho_in_parse_fdt(in))
 		return -EINVAL;
+	kho_in_subs_init(in, &subs);
 
 	in->nr_ranges = 0;
 	in->bytes = 0;
@@ -425,11 +574,10 @@ int __init kho_in_check(struct kho_in *in)
 		    rsv->regions[ri].base < end)
 			return kho_in_fail(in, "preserved range overlaps memory this kernel uses",
 					   client, r.addr, r.size);
+		kho_in_subs_see(in, &subs, &r, client);
 		in->nr_ranges++;
 		in->bytes += r.size;
 	}
-	if (in->why)
-		return -EINVAL;
 
 	if (kho_in_check_meta(in, &in->fdt,
 			      "root FDT in scratch or in memory this kernel uses") ||
@@ -442,7 +590,7 @@ int __init kho_in_check(struct kho_in *in)
 				      "record in scratch or in memory this kernel uses"))
 			return -EINVAL;
 	}
-	return kho_in_check_subtrees(in);
+	return kho_in_check_subtrees(in, &subs);
 }
 
 static bool __init kho_in_reserve_next(void *ctx, phys_addr_t *base,

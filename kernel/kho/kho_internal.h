@@ -7,8 +7,12 @@
 #define _KERNEL_KHO_INTERNAL_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/mmzone.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/numa.h>
+#include <linux/xarray.h>
 #include <linux/kho/abi.h>
 
 struct dentry;
@@ -84,23 +88,100 @@ int kho_fdt_write_root(void *buf, size_t size, const struct kho_range *scratch,
 /* Name of the client behind the upstream-compatible calls. */
 #define KHO_DEFAULT_CLIENT	"default"
 
+/* Kinds of preserved memory: folios of order 0 .. MAX_PAGE_ORDER, ranges. */
+#define KHO_KIND_RANGE		NR_PAGE_ORDERS
+#define KHO_NR_KINDS		(NR_PAGE_ORDERS + 1)
+
+struct kho_in_mem;
+
+/**
+ * struct kho_client - a named owner of preserved memory
+ * @list: entry in kho_clients
+ * @name: the name, also the name of its node in the root FDT
+ * @id: its number, below %KHO_CLIENTS_MAX, in creation order
+ * @folios: per order, one bit per folio of that order the client
+ *	preserved: index (pfn >> order) / bits per page, value a bitmap page
+ * @ranges: physical ranges the client preserved, sorted by address
+ * @nr_ranges: number of @ranges in use
+ * @cap: number of @ranges allocated
+ * @in: what the previous kernel handed over for this client, if anything
+ *
+ * Clients live until reboot.  @folios change with atomic bit operations;
+ * @ranges, @nr_ranges and @cap under kho_mem_lock; @in is set once at
+ * core_initcall (see &struct kho_in_mem in tracking.c).
+ */
+struct kho_client {
+	struct list_head list;
+	char name[KHO_NAME_MAX + 1];
+	unsigned int id;
+	struct xarray folios[NR_PAGE_ORDERS];
+	struct kho_range *ranges;
+	unsigned int nr_ranges;
+	unsigned int cap;
+	struct kho_in_mem *in;
+};
+
+extern struct mutex kho_mem_lock;
+extern struct list_head kho_clients;
+
+struct kho_client *kho_client_lookup(const char *name);
+bool kho_name_ok(const char *name);
+unsigned int kho_range_find(const struct kho_client *c, phys_addr_t addr);
+int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
+			unsigned int order);
+int kho_track_del_folio(struct kho_client *c, unsigned long pfn,
+			unsigned int order);
+int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
+			phys_addr_t size);
+int kho_track_del_range(struct kho_client *c, phys_addr_t phys,
+			phys_addr_t size);
+bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size);
+unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
+void *kho_write_record(struct kho_client *c, size_t *size);
+
+struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h);
+s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+		unsigned int *kind, unsigned long *pages);
+bool kho_in_claim(struct kho_in_mem *in, u64 item, unsigned long pages);
+void kho_in_claim_span(struct kho_in_mem *in, unsigned long pfn,
+		       unsigned long end);
+u64 kho_in_unclaimed(struct kho_in_mem *in);
+u64 kho_in_claim_rest(struct kho_in_mem *in,
+		      void (*fn)(unsigned long pfn, unsigned long pages, void *arg),
+		      void *arg);
+
 /**
  * struct kho_in_client - one client of an incoming handover
  * @name: its name, pointing into the root FDT
  * @fdt: its sub-FDT, or size 0
  * @mem: its preserved-memory record, or size 0
- * @runs: the record's runs, mapped
- * @nr_runs: how many
- * @cur: cursor of the merge over all clients' runs
  */
 struct kho_in_client {
 	const char *name;
 	struct kho_range fdt;
 	struct kho_range mem;
-	const struct kho_mem_run *runs;
-	u64 nr_runs;
-	u64 cur;
 };
+
+/**
+ * struct kho_in_stream - cursor over the runs of one kind of one client
+ * @first: its first run
+ * @end: the byte after its last run
+ * @run: the run the cursor is in
+ * @bit: in a bitmap run, the next bit to look at
+ * @next: the preserved range the cursor stands on
+ * @client: index of its client in &struct kho_in.clients
+ */
+struct kho_in_stream {
+	const struct kho_mem_run *first;
+	const void *end;
+	const struct kho_mem_run *run;
+	u64 bit;
+	struct kho_range next;
+	unsigned int client;
+};
+
+/* A client has at most one stream per kind. */
+#define KHO_IN_STREAMS_MAX	(KHO_CLIENTS_MAX * KHO_NR_KINDS)
 
 /**
  * struct kho_in - an incoming handover, as the next kernel checks it
@@ -111,6 +192,10 @@ struct kho_in_client {
  * @root: the root FDT, mapped
  * @clients: the clients found in the root FDT
  * @nr_clients: how many
+ * @streams: every client's runs, one stream per kind
+ * @nr_streams: how many
+ * @heap: indices of the streams not exhausted, a min-heap by next address
+ * @heap_len: how many
  * @nr_ranges: preserved ranges, counted by kho_in_check()
  * @bytes: their total size
  * @why: the first problem found, or NULL
@@ -125,6 +210,10 @@ struct kho_in {
 	const void *root;
 	struct kho_in_client clients[KHO_CLIENTS_MAX];
 	unsigned int nr_clients;
+	struct kho_in_stream streams[KHO_IN_STREAMS_MAX];
+	unsigned int nr_streams;
+	u16 heap[KHO_IN_STREAMS_MAX];
+	unsigned int heap_len;
 	u64 nr_ranges;
 	u64 bytes;
 	const char *why;
@@ -151,8 +240,6 @@ void kho_disable(void);
 int kho_scratch_table_init(void);
 struct kho_scratch_entry *kho_in_scratch_table(void);
 void *kho_out_root(void);
-struct kho_client;
-void *kho_write_record(struct kho_client *c, size_t *size);
 struct dentry *kho_in_debugfs(struct dentry *root);
 const void *kho_in_root(void);
 #endif

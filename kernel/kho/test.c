@@ -68,6 +68,14 @@ static struct kho_mem_run *kho_test_runs(void *fdt, u64 min)
 	return h ? (struct kho_mem_run *)(h + 1) : NULL;
 }
 
+/* The run after @run: bitmap runs are followed by their words. */
+static struct kho_mem_run *kho_test_next(struct kho_mem_run *run)
+{
+	if (le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP)
+		return (void *)((__le64 *)(run + 1) + le32_to_cpu(run->nr));
+	return run + 1;
+}
+
 static int kho_test_damage(void *fdt, const char *kind)
 {
 	struct kho_mem_run *run;
@@ -87,17 +95,19 @@ static int kho_test_damage(void *fdt, const char *kind)
 		run = kho_test_runs(fdt, 1);
 		if (!run)
 			return -ENOENT;
-		run[0].pfn = cpu_to_le64(max_pfn + 1);
+		run[0].pfn = cpu_to_le64(ALIGN(max_pfn + 1, 1UL << MAX_PAGE_ORDER));
 	} else if (!strcmp(kind, "overlap")) {
 		run = kho_test_runs(fdt, 2);
 		if (!run)
 			return -ENOENT;
-		run[1].pfn = run[0].pfn;
+		/* Runs of two kinds, or two runs of one kind, at one pfn. */
+		kho_test_next(run)->pfn = run[0].pfn;
 	} else if (!strcmp(kind, "in_scratch")) {
 		run = kho_test_runs(fdt, 1);
 		if (!run)
 			return -ENOENT;
-		run[0].pfn = cpu_to_le64(PHYS_PFN(kho_scratch[0].addr));
+		run[0].pfn = cpu_to_le64(ALIGN(PHYS_PFN(kho_scratch[0].addr),
+					       1UL << le16_to_cpu(run[0].order)));
 	} else {
 		return -EINVAL;
 	}

@@ -72,6 +72,9 @@ static void kho_track_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_client_preserve_folio(o, page_folio(p + 2)), 0);
 	KUNIT_EXPECT_EQ(test, kho_client_preserve_folio(o, page_folio(p + 2)),
 			-EEXIST);
+	/* A bigger folio around it, of either client, overlaps too. */
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, page_to_pfn(p), 2), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, page_to_pfn(p), 2), -EEXIST);
 
 	/* Unpreserve needs exactly what was preserved, by its client. */
 	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(c, phys, PAGE_SIZE),
@@ -90,6 +93,14 @@ static void kho_track_errors(struct kunit *test)
 	__free_pages(p, 2);
 }
 
+static const struct kho_mem_run *kho_track_next(const struct kho_mem_run *run)
+{
+	if (le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP)
+		return (const void *)((const __le64 *)(run + 1) +
+				      le32_to_cpu(run->nr));
+	return run + 1;
+}
+
 /* The run of @h that starts at @pfn, or NULL. */
 static const struct kho_mem_run *kho_track_run(const struct kho_mem_header *h,
 					       unsigned long pfn)
@@ -97,31 +108,44 @@ static const struct kho_mem_run *kho_track_run(const struct kho_mem_header *h,
 	const struct kho_mem_run *run = (const void *)(h + 1);
 	u64 i;
 
-	for (i = 0; i < le64_to_cpu(h->nr_runs); i++)
-		if (le64_to_cpu(run[i].pfn) == pfn)
-			return &run[i];
+	for (i = 0; i < le64_to_cpu(h->nr_runs); i++, run = kho_track_next(run))
+		if (le64_to_cpu(run->pfn) == pfn)
+			return run;
 	return NULL;
 }
+
+static unsigned int kho_track_kind(const struct kho_mem_run *run)
+{
+	return le16_to_cpu(run->flags) & KHO_MEM_RUN_RANGE ? KHO_KIND_RANGE :
+	       le16_to_cpu(run->order);
+}
+
+/* Order 0: pages of a block of 1 << KHO_TRACK_SPARSE, every other one. */
+#define KHO_TRACK_SPARSE	7
 
 static void kho_track_record(struct kunit *test)
 {
 	const struct kho_mem_run *run, *r;
+	struct page *p, *sparse;
 	struct kho_mem_header *h;
 	struct kho_client *c;
+	unsigned long pfn, spfn, base, i;
+	unsigned int kind = 0;
 	struct folio *big;
-	struct page *p;
-	unsigned long pfn;
+	const __le64 *w;
 	size_t size;
-	u64 i;
 
 	kho_track_skip_if_off(test);
 	c = kho_client_get("kunit-record");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
 	p = alloc_pages(GFP_KERNEL, 3);
 	big = folio_alloc(GFP_KERNEL, 3);
+	sparse = alloc_pages(GFP_KERNEL, KHO_TRACK_SPARSE);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_ASSERT_NOT_NULL(test, sparse);
 	pfn = page_to_pfn(p);
+	spfn = page_to_pfn(sparse);
 
 	/* Two adjacent order-0 folios, then a 4-page range, then order 3. */
 	KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(c, page_folio(p + 1)), 0);
@@ -151,13 +175,12 @@ static void kho_track_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->nr), 1);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->order), 3);
 
-	/* Sorted by pfn, not overlapping. */
+	/* Grouped by kind, kinds going up. */
 	run = (const void *)(h + 1);
-	for (i = 1; i < le64_to_cpu(h->nr_runs); i++)
-		KUNIT_EXPECT_GE(test, le64_to_cpu(run[i].pfn),
-				le64_to_cpu(run[i - 1].pfn) +
-				((u64)le32_to_cpu(run[i - 1].nr) <<
-				 le16_to_cpu(run[i - 1].order)));
+	for (i = 0; i < le64_to_cpu(h->nr_runs); i++, run = kho_track_next(run)) {
+		KUNIT_EXPECT_GE(test, kho_track_kind(run), kind);
+		kind = kho_track_kind(run);
+	}
 	free_pages_exact(h, size);
 
 	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, page_folio(p)), 0);
@@ -165,12 +188,46 @@ static void kho_track_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(c, PFN_PHYS(pfn + 4),
 							 4 * PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, big), 0);
+
+	/* Every other page: one bitmap run is smaller than many runs. */
+	for (i = 0; i < (1UL << KHO_TRACK_SPARSE); i += 2) {
+		struct folio *f = page_folio(sparse + i);
+
+		KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(c, f), 0);
+	}
+	h = kho_write_record(c, &size);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	base = round_down(spfn, BITS_PER_TYPE(u64));
+	r = kho_track_run(h, base);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->flags), KHO_MEM_RUN_BITMAP);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->order), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->nr),
+			DIV_ROUND_UP(spfn + (1UL << KHO_TRACK_SPARSE) - base,
+				     BITS_PER_TYPE(u64)));
+	w = (const __le64 *)(r + 1);
+	for (i = 0; i < le32_to_cpu(r->nr) * BITS_PER_TYPE(u64); i++) {
+		unsigned long at = base + i;
+		bool want = at >= spfn && at < spfn + (1UL << KHO_TRACK_SPARSE) &&
+			    !((at - spfn) % 2);
+
+		KUNIT_EXPECT_EQ(test, !!(le64_to_cpu(w[i / 64]) & BIT_ULL(i % 64)),
+				want);
+	}
+	free_pages_exact(h, size);
+	for (i = 0; i < (1UL << KHO_TRACK_SPARSE); i += 2) {
+		struct folio *f = page_folio(sparse + i);
+
+		KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, f), 0);
+	}
+
 	h = kho_write_record(c, &size);
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(h->nr_runs), 0);
 	free_pages_exact(h, size);
 	folio_put(big);
 	__free_pages(p, 3);
+	__free_pages(sparse, KHO_TRACK_SPARSE);
 }
 
 #define KHO_STRESS_THREADS	4

@@ -65,13 +65,14 @@ struct kho_setup_data {
 
 /* Preserved-memory record: "KHOM" in memory order. */
 #define KHO_MEM_MAGIC			0x4d4f484bU
-#define KHO_MEM_VERSION			1
+#define KHO_MEM_VERSION			2
 
 /**
  * struct kho_mem_header - start of a client's preserved-memory record
  * @magic: %KHO_MEM_MAGIC
  * @version: %KHO_MEM_VERSION
- * @nr_runs: number of &struct kho_mem_run entries that follow
+ * @nr_runs: number of &struct kho_mem_run entries that follow, not
+ *	counting the bitmap words of %KHO_MEM_RUN_BITMAP runs
  *
  * The record is little-endian and lives in memory that is itself handed
  * over (listed in the root FDT, reserved by the next kernel).
@@ -84,16 +85,28 @@ struct kho_mem_header {
 
 /* kho_mem_run.flags: the run is a physical range, not folios. */
 #define KHO_MEM_RUN_RANGE		0x1
+/* kho_mem_run.flags: @nr little-endian u64 bitmap words follow the run. */
+#define KHO_MEM_RUN_BITMAP		0x2
+
+/* Most bitmap words after one %KHO_MEM_RUN_BITMAP run (32768 bits). */
+#define KHO_MEM_BITMAP_WORDS_MAX	512
 
 /**
- * struct kho_mem_run - preserved memory of one kind at consecutive pfns
- * @pfn: first page frame number
- * @nr: number of folios (or, with %KHO_MEM_RUN_RANGE, of pages)
+ * struct kho_mem_run - preserved memory of one kind
+ * @pfn: first page frame number; aligned to 1 << @order
+ * @nr: number of folios; with %KHO_MEM_RUN_RANGE, of pages; with
+ *	%KHO_MEM_RUN_BITMAP, of bitmap words that follow
  * @order: folio order; 0 with %KHO_MEM_RUN_RANGE
- * @flags: %KHO_MEM_RUN_RANGE or 0
+ * @flags: %KHO_MEM_RUN_RANGE, %KHO_MEM_RUN_BITMAP or 0
  *
- * The run covers nr << order pages from @pfn.  Runs are sorted by @pfn and
- * do not overlap.
+ * A plain run covers @nr folios of @order back to back from @pfn.  A
+ * bitmap run is followed by @nr u64 words; bit b of word w set means a
+ * folio of @order at @pfn + ((64 * w + b) << @order).  A range run is one
+ * range of @nr pages.
+ *
+ * The runs come in groups: folios of order 0, of order 1, and so on up,
+ * then ranges.  Within a group they are sorted by @pfn and do not
+ * overlap; across all groups and clients no two preserved pages overlap.
  */
 struct kho_mem_run {
 	__le64 pfn;

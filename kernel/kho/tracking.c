@@ -1,0 +1,937 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec handover: tracking of preserved memory, its serialized record, and
+ * the index the next kernel restores from.
+ *
+ * Outgoing side.  Every client keeps, per folio order, an xarray of bitmap
+ * pages with one bit per folio of that order (index pfn >> order), and a
+ * sorted array of its physical ranges.  A scattered order-0 page costs one
+ * bit, a folio of any order one bit, a range one array entry.
+ *
+ * Overlaps across clients and kinds are found through a summary per block
+ * of 2^KHO_BLOCK_ORDER pages (the largest folio, so a folio never straddles
+ * two blocks): which kinds (orders, ranges) and which clients have
+ * anything there.  Summary bits are only ever set.  A preserve publishes
+ * its own bit and the block's summary bits, then (after a full barrier)
+ * looks at what else the block's summary announces; of two overlapping
+ * preserves racing, at least one sees the other and fails with -EEXIST.
+ * In the common case (one client, one order per block) the check is the
+ * claim of the folio's own bit and nothing else.
+ *
+ * The record written at finalize lists, per order, the folios as plain
+ * runs or as bitmaps, whichever is smaller for every bitmap page, then the
+ * ranges (Documentation/kho/fdt-abi.rst).
+ *
+ * Incoming side.  kho_in_mem_build() indexes a client's record (checked
+ * by handover.c during early boot) so that a restore finds its item by
+ * binary search, and one bit per item says whether it was claimed.
+ *
+ * Locking: the bitmaps and summaries change with atomic bit operations
+ * only; kho_mem_lock protects the client list and every client's range
+ * array.  The caller (core.c) keeps preserve calls and finalize apart.
+ * The file builds in userspace too, for the simulator in tools/testing/kho.
+ */
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/kho.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "kho_internal.h"
+
+/* Bits in one bitmap page of the tracking. */
+#define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
+#define KHO_CHUNK_WORDS		(KHO_CHUNK_BITS / BITS_PER_LONG)
+
+/* Pages of one summary block: the largest folio. */
+#define KHO_BLOCK_ORDER		MAX_PAGE_ORDER
+
+/**
+ * struct kho_block - what is preserved in one block of pages
+ * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges
+ * @owners: bit i for the client with id i
+ */
+struct kho_block {
+	unsigned long kinds;
+	unsigned long owners;
+};
+
+#define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
+
+/* Protects kho_clients, kho_nr_clients and every client's range array. */
+DEFINE_MUTEX(kho_mem_lock);
+LIST_HEAD(kho_clients);
+
+/* Clients by id; an entry is set once, before the client is returned. */
+static struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
+static unsigned int kho_nr_clients;
+
+/* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
+static DEFINE_XARRAY(kho_blocks);
+
+/**
+ * kho_client_lookup() - find a client by name
+ * @name: its name
+ *
+ * Context: kho_mem_lock held.
+ * Return: the client, or NULL.
+ */
+struct kho_client *kho_client_lookup(const char *name)
+{
+	struct kho_client *c;
+
+	list_for_each_entry(c, &kho_clients, list) {
+		if (!strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+/**
+ * kho_name_ok() - is this a valid client or sub-FDT name?
+ * @name: the name
+ *
+ * Return: true for 1 to %KHO_NAME_MAX characters without '/'.
+ */
+bool kho_name_ok(const char *name)
+{
+	size_t len = name ? strnlen(name, KHO_NAME_MAX + 1) : 0;
+
+	return len && len <= KHO_NAME_MAX && !strchr(name, '/');
+}
+
+/**
+ * kho_client_get() - find or create the client of a subsystem
+ * @name: the client's name: 1 to 31 characters, no '/'
+ *
+ * Every preservation belongs to a client; in the next kernel a client can
+ * restore only what it preserved.  Clients live until reboot, so the
+ * returned pointer stays valid.  There are at most %KHO_CLIENTS_MAX.
+ *
+ * Return: the client, or ERR_PTR(-EINVAL) for a bad name, ERR_PTR(-ENOSPC)
+ * if there are too many clients, ERR_PTR(-ENOMEM).
+ */
+struct kho_client *kho_client_get(const char *name)
+{
+	struct kho_client *c;
+	unsigned int k;
+
+	BUILD_BUG_ON(KHO_CLIENTS_MAX > BITS_PER_LONG);
+	if (!kho_name_ok(name))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&kho_mem_lock);
+	c = kho_client_lookup(name);
+	if (c)
+		goto out;
+	if (kho_nr_clients == KHO_CLIENTS_MAX) {
+		c = ERR_PTR(-ENOSPC);
+		goto out;
+	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c) {
+		c = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	strscpy(c->name, name, sizeof(c->name));
+	for (k = 0; k < NR_PAGE_ORDERS; k++)
+		xa_init(&c->folios[k]);
+	c->id = kho_nr_clients++;
+	/* Lock-free readers find the client by the id in a block summary. */
+	smp_store_release(&kho_client_ids[c->id], c);
+	list_add_tail(&c->list, &kho_clients);
+out:
+	mutex_unlock(&kho_mem_lock);
+	return c;
+}
+EXPORT_SYMBOL_GPL(kho_client_get);
+
+/* The page @idx of @xa; allocated if @alloc and missing. */
+static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
+{
+	void *chunk = xa_load(xa, idx), *new, *old;
+
+	if (chunk || !alloc)
+		return chunk;
+	new = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	old = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
+	if (old) {
+		/* Lost the race, or no memory for the xarray node. */
+		free_page((unsigned long)new);
+		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+	}
+	return new;
+}
+
+/* Is any bit in [@start, @end) of @xa set? */
+static bool kho_bits_any(struct xarray *xa, unsigned long start,
+			 unsigned long end)
+{
+	while (start < end) {
+		unsigned long idx = start / KHO_CHUNK_BITS;
+		unsigned long base = idx * KHO_CHUNK_BITS;
+		unsigned long stop = min(end - base, KHO_CHUNK_BITS);
+		unsigned long *chunk = kho_chunk(xa, idx, false);
+
+		if (chunk && find_next_bit(chunk, stop, start - base) < stop)
+			return true;
+		start = base + stop;
+	}
+	return false;
+}
+
+/* Mark blocks of [@pfn, @pfn + @n) as holding @kind of client @c. */
+static int kho_blocks_publish(struct kho_client *c, unsigned long pfn,
+			      unsigned long n, unsigned int kind)
+{
+	unsigned long b, last = (pfn + n - 1) >> KHO_BLOCK_ORDER;
+
+	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
+		struct kho_block *blk = kho_chunk(&kho_blocks,
+						  b / KHO_BLOCKS_PER_CHUNK, true);
+
+		if (IS_ERR(blk))
+			return PTR_ERR(blk);
+		blk += b % KHO_BLOCKS_PER_CHUNK;
+		if (!test_bit(kind, &blk->kinds))
+			set_bit(kind, &blk->kinds);
+		if (!test_bit(c->id, &blk->owners))
+			set_bit(c->id, &blk->owners);
+	}
+	return 0;
+}
+
+/* Does a range of any client overlap [@pfn, @pfn + @n)?  kho_mem_lock. */
+static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
+{
+	phys_addr_t addr = PFN_PHYS(pfn), end = PFN_PHYS(pfn + n);
+	struct kho_client *c;
+
+	list_for_each_entry(c, &kho_clients, list) {
+		unsigned int i = kho_range_find(c, addr);
+
+		if (i < c->nr_ranges && c->ranges[i].addr < end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does anything but @c's own @kind announce itself in the blocks of
+ * [@pfn, @pfn + @n)?  Folios of other kinds or clients are looked up in
+ * their bitmaps; *@ranges says whether a block holds ranges, which the
+ * caller checks under kho_mem_lock.  Called after publishing, so a full
+ * barrier first.
+ */
+static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
+				unsigned long n, unsigned int kind, bool *ranges)
+{
+	unsigned long b, last = (pfn + n - 1) >> KHO_BLOCK_ORDER;
+
+	/*
+	 * Our bits are set; order that before reading anyone else's, who
+	 * does the same (store-buffering: at least one of two sees the other).
+	 */
+	smp_mb();
+	*ranges = false;
+	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
+		struct kho_block *blk = kho_chunk(&kho_blocks,
+						  b / KHO_BLOCKS_PER_CHUNK, false);
+		unsigned long s = max(pfn, b << KHO_BLOCK_ORDER);
+		unsigned long e = min(pfn + n, (b + 1) << KHO_BLOCK_ORDER);
+		unsigned long kinds, owners;
+		unsigned int id, k;
+
+		if (!blk)
+			continue;
+		blk += b % KHO_BLOCKS_PER_CHUNK;
+		kinds = READ_ONCE(blk->kinds);
+		owners = READ_ONCE(blk->owners);
+		if (kinds & BIT(KHO_KIND_RANGE))
+			*ranges = true;
+		for_each_set_bit(id, &owners, KHO_CLIENTS_MAX) {
+			/* Pairs with the release in kho_client_get(). */
+			struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
+
+			for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
+				if (o == c && k == kind)
+					continue;
+				if (kho_bits_any(&o->folios[k], s >> k,
+						 ((e - 1) >> k) + 1))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/**
+ * kho_track_add_folio() - track a folio preserved by a client
+ * @c: the client
+ * @pfn: first page frame number, aligned to 1 << @order
+ * @order: folio order, at most MAX_PAGE_ORDER
+ *
+ * Context: may sleep; callers keep it apart from finalize.
+ * Return: 0; -EEXIST if it overlaps anything preserved (by @c or another
+ * client, as a folio of any order or a range); -ENOMEM.
+ */
+int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
+			unsigned int order)
+{
+	unsigned long idx = pfn >> order, n = 1UL << order;
+	unsigned long *chunk;
+	bool ranges;
+	int err;
+
+	chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, true);
+	if (IS_ERR(chunk))
+		return PTR_ERR(chunk);
+	if (test_and_set_bit(idx % KHO_CHUNK_BITS, chunk))
+		return -EEXIST;
+	err = kho_blocks_publish(c, pfn, n, order);
+	if (!err && kho_blocks_conflict(c, pfn, n, order, &ranges))
+		err = -EEXIST;
+	if (!err && ranges) {
+		mutex_lock(&kho_mem_lock);
+		if (kho_ranges_overlap(pfn, n))
+			err = -EEXIST;
+		mutex_unlock(&kho_mem_lock);
+	}
+	if (err)
+		clear_bit(idx % KHO_CHUNK_BITS, chunk);
+	return err;
+}
+
+/**
+ * kho_track_del_folio() - undo kho_track_add_folio()
+ * @c: the client
+ * @pfn: first page frame number
+ * @order: folio order
+ *
+ * Return: 0, or -ENOENT if @c does not hold such a folio.
+ */
+int kho_track_del_folio(struct kho_client *c, unsigned long pfn,
+			unsigned int order)
+{
+	unsigned long idx = pfn >> order;
+	unsigned long *chunk = kho_chunk(&c->folios[order],
+					 idx / KHO_CHUNK_BITS, false);
+
+	if (!chunk || !test_and_clear_bit(idx % KHO_CHUNK_BITS, chunk))
+		return -ENOENT;
+	return 0;
+}
+
+/**
+ * kho_range_find() - where a range would go in a client's range array
+ * @c: the client
+ * @addr: a physical address
+ *
+ * Context: kho_mem_lock held.
+ * Return: the index of the first range of @c that ends after @addr.
+ */
+unsigned int kho_range_find(const struct kho_client *c, phys_addr_t addr)
+{
+	unsigned int lo = 0, hi = c->nr_ranges;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (c->ranges[mid].addr + c->ranges[mid].size <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void kho_range_remove(struct kho_client *c, unsigned int i)
+{
+	memmove(&c->ranges[i], &c->ranges[i + 1],
+		(c->nr_ranges - i - 1) * sizeof(c->ranges[0]));
+	c->nr_ranges--;
+}
+
+/**
+ * kho_track_add_range() - track a physical range preserved by a client
+ * @c: the client
+ * @phys: page-aligned address
+ * @size: page-aligned size, at most U32_MAX pages
+ *
+ * Context: may sleep; takes kho_mem_lock.
+ * Return: 0; -EEXIST if it overlaps anything preserved; -ENOMEM.
+ */
+int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
+			phys_addr_t size)
+{
+	unsigned long pfn = PHYS_PFN(phys), n = size >> PAGE_SHIFT;
+	unsigned int i;
+	bool ranges;
+	int err = 0;
+
+	mutex_lock(&kho_mem_lock);
+	if (kho_ranges_overlap(pfn, n)) {
+		err = -EEXIST;
+		goto out;
+	}
+	if (c->nr_ranges == c->cap) {
+		unsigned int cap = max(2 * c->cap, 16U);
+		struct kho_range *r;
+
+		r = kvrealloc(c->ranges, array_size(cap, sizeof(*r)),
+			      GFP_KERNEL);
+		if (!r) {
+			err = -ENOMEM;
+			goto out;
+		}
+		c->ranges = r;
+		c->cap = cap;
+	}
+	i = kho_range_find(c, phys);
+	memmove(&c->ranges[i + 1], &c->ranges[i],
+		(c->nr_ranges - i) * sizeof(c->ranges[0]));
+	c->ranges[i].addr = phys;
+	c->ranges[i].size = size;
+	c->nr_ranges++;
+	err = kho_blocks_publish(c, pfn, n, KHO_KIND_RANGE);
+	if (!err && kho_blocks_conflict(c, pfn, n, KHO_KIND_RANGE, &ranges))
+		err = -EEXIST;
+	if (err)
+		kho_range_remove(c, i);
+out:
+	mutex_unlock(&kho_mem_lock);
+	return err;
+}
+
+/**
+ * kho_track_del_range() - undo kho_track_add_range()
+ * @c: the client
+ * @phys: the address it was added with
+ * @size: the size it was added with
+ *
+ * Return: 0, or -ENOENT if @c has no such range.
+ */
+int kho_track_del_range(struct kho_client *c, phys_addr_t phys,
+			phys_addr_t size)
+{
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&kho_mem_lock);
+	i = kho_range_find(c, phys);
+	if (i == c->nr_ranges || c->ranges[i].addr != phys ||
+	    c->ranges[i].size != size)
+		err = -ENOENT;
+	else
+		kho_range_remove(c, i);
+	mutex_unlock(&kho_mem_lock);
+	return err;
+}
+
+/**
+ * kho_track_has() - is memory inside one preservation of a client?
+ * @c: the client
+ * @phys: start of the memory
+ * @size: its size
+ *
+ * Context: kho_mem_lock held.
+ * Return: true if [@phys, @phys + @size) lies in one folio or range of @c.
+ */
+bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+	unsigned int i, k;
+
+	i = kho_range_find(c, phys);
+	if (i < c->nr_ranges && c->ranges[i].addr <= phys &&
+	    phys + size <= c->ranges[i].addr + c->ranges[i].size)
+		return true;
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		unsigned long idx = pfn >> k;
+		unsigned long *chunk = kho_chunk(&c->folios[k],
+						 idx / KHO_CHUNK_BITS, false);
+
+		if (chunk && test_bit(idx % KHO_CHUNK_BITS, chunk))
+			return phys + size <= PFN_PHYS((idx + 1) << k);
+	}
+	return false;
+}
+
+/**
+ * kho_track_usage() - how much a client preserved
+ * @c: the client
+ * @bytes: set to the total size
+ *
+ * Counts bits, so it costs a walk of the client's bitmaps.
+ *
+ * Context: kho_mem_lock held.
+ * Return: the number of folios and ranges.
+ */
+unsigned long kho_track_usage(struct kho_client *c, u64 *bytes)
+{
+	unsigned long n = c->nr_ranges, idx, w;
+	unsigned long *chunk;
+	unsigned int k, i;
+
+	*bytes = 0;
+	for (i = 0; i < c->nr_ranges; i++)
+		*bytes += c->ranges[i].size;
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		xa_for_each(&c->folios[k], idx, chunk) {
+			for (w = 0, i = 0; i < KHO_CHUNK_WORDS; i++)
+				w += hweight_long(chunk[i]);
+			n += w;
+			*bytes += (u64)w << (PAGE_SHIFT + k);
+		}
+	}
+	return n;
+}
+
+/* The record being written; @run is NULL while only sizing it. */
+struct kho_rec {
+	struct kho_mem_run *run;
+	__le64 *pos;
+	struct kho_mem_run *last;
+	size_t bytes;
+	u64 nr;
+};
+
+static void kho_rec_run(struct kho_rec *w, unsigned long pfn, unsigned long nr,
+			unsigned int order, u16 flags)
+{
+	struct kho_mem_run *r;
+
+	/* Folios back to back with the previous run: extend it. */
+	if (!flags && w->last && !le16_to_cpu(w->last->flags) &&
+	    le16_to_cpu(w->last->order) == order &&
+	    le64_to_cpu(w->last->pfn) + ((u64)le32_to_cpu(w->last->nr) << order) ==
+	    pfn && le32_to_cpu(w->last->nr) + (u64)nr <= U32_MAX) {
+		le32_add_cpu(&w->last->nr, nr);
+		return;
+	}
+	w->bytes += sizeof(*r);
+	w->nr++;
+	if (!w->run) {
+		/* Sizing: count as if never merged; an upper bound. */
+		return;
+	}
+	r = (struct kho_mem_run *)w->pos;
+	r->pfn = cpu_to_le64(pfn);
+	r->nr = cpu_to_le32(nr);
+	r->order = cpu_to_le16(order);
+	r->flags = cpu_to_le16(flags);
+	w->pos = (__le64 *)(r + 1);
+	w->last = flags ? NULL : r;
+}
+
+/* Number of runs of set bits in @words[@first .. @last]. */
+static unsigned long kho_count_runs(const unsigned long *words,
+				    unsigned int first, unsigned int last)
+{
+	unsigned long n = 0, carry = 0;
+	unsigned int i;
+
+	for (i = first; i <= last; i++) {
+		n += hweight_long(words[i] & ~((words[i] << 1) | carry));
+		carry = words[i] >> (BITS_PER_LONG - 1);
+	}
+	return n;
+}
+
+/* Write the folios of one bitmap page of order @k, base folio @base. */
+static void kho_rec_chunk(struct kho_rec *w, const unsigned long *chunk,
+			  unsigned long base, unsigned int k)
+{
+	unsigned int first = 0, last = KHO_CHUNK_WORDS - 1, i;
+	unsigned long runs, b, e;
+
+	while (first < KHO_CHUNK_WORDS && !chunk[first])
+		first++;
+	if (first == KHO_CHUNK_WORDS)
+		return;
+	while (!chunk[last])
+		last--;
+	runs = kho_count_runs(chunk, first, last);
+
+	/* A bitmap costs a run and 8 bytes a word; a run 16 bytes. */
+	if (runs * sizeof(struct kho_mem_run) >
+	    sizeof(struct kho_mem_run) + (last - first + 1) * sizeof(u64)) {
+		/* The record's words are u64: this needs 64-bit longs. */
+		BUILD_BUG_ON(BITS_PER_LONG != 64);
+		BUILD_BUG_ON(KHO_CHUNK_WORDS > KHO_MEM_BITMAP_WORDS_MAX);
+		kho_rec_run(w, (base + first * BITS_PER_LONG) << k,
+			    last - first + 1, k, KHO_MEM_RUN_BITMAP);
+		w->bytes += (last - first + 1) * sizeof(u64);
+		if (w->run) {
+			for (i = first; i <= last; i++)
+				*w->pos++ = cpu_to_le64(chunk[i]);
+		}
+		w->last = NULL;
+		return;
+	}
+	for (b = find_next_bit(chunk, KHO_CHUNK_BITS, first * BITS_PER_LONG);
+	     b < KHO_CHUNK_BITS; b = find_next_bit(chunk, KHO_CHUNK_BITS, e)) {
+		e = find_next_zero_bit(chunk, KHO_CHUNK_BITS, b);
+		kho_rec_run(w, (base + b) << k, e - b, k, 0);
+	}
+}
+
+static void kho_rec_walk(struct kho_client *c, struct kho_rec *w)
+{
+	unsigned long idx;
+	unsigned long *chunk;
+	unsigned int k, i;
+
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		w->last = NULL;
+		xa_for_each(&c->folios[k], idx, chunk)
+			kho_rec_chunk(w, chunk, idx * KHO_CHUNK_BITS, k);
+	}
+	for (i = 0; i < c->nr_ranges; i++)
+		kho_rec_run(w, PHYS_PFN(c->ranges[i].addr),
+			    c->ranges[i].size >> PAGE_SHIFT, 0,
+			    KHO_MEM_RUN_RANGE);
+}
+
+/**
+ * kho_write_record() - serialize what a client preserved
+ * @c: the client
+ * @size: set to the size of the returned buffer, page aligned
+ *
+ * Writes the client's folios, per order as plain runs or bitmaps, then its
+ * ranges, into new zeroed pages (free them with free_pages_exact()).
+ *
+ * Context: no preserve call may run on @c: finalize holds kho_mem_lock
+ * with preserve calls stopped, or @c is private to the caller.
+ * Return: the record, or NULL without memory.
+ */
+void *kho_write_record(struct kho_client *c, size_t *size)
+{
+	struct kho_rec w = { .bytes = sizeof(struct kho_mem_header) };
+	struct kho_mem_header *h;
+
+	kho_rec_walk(c, &w);
+	*size = PAGE_ALIGN(w.bytes);
+	h = alloc_pages_exact(*size, GFP_KERNEL | __GFP_ZERO);
+	if (!h)
+		return NULL;
+	h->magic = cpu_to_le32(KHO_MEM_MAGIC);
+	h->version = cpu_to_le32(KHO_MEM_VERSION);
+	memset(&w, 0, sizeof(w));
+	w.run = (struct kho_mem_run *)(h + 1);
+	w.pos = (__le64 *)w.run;
+	kho_rec_walk(c, &w);
+	h->nr_runs = cpu_to_le64(w.nr);
+	return h;
+}
+
+/* ------------------------------------------------------------------------
+ * The next kernel: a client's incoming record, indexed
+ */
+
+/**
+ * struct kho_in_ent - one run of an incoming record
+ * @pfn: first page it covers
+ * @end: page after the last it covers
+ * @run: the run in the record
+ * @first: index of its first item in &struct kho_in_mem.claimed
+ */
+struct kho_in_ent {
+	unsigned long pfn;
+	unsigned long end;
+	const struct kho_mem_run *run;
+	u64 first;
+};
+
+/**
+ * struct kho_in_mem - what a client got from the previous kernel
+ * @ents: per kind (folio order, or %KHO_KIND_RANGE), its runs in order
+ * @nr: how many in each kind
+ * @nr_items: how many items in all; an item is one folio, or one range;
+ *	a bitmap run counts one item per bit, set or not
+ * @claimed: one bit per item, set once it is restored, released or kept
+ * @unclaimed: bytes of the items not claimed yet
+ *
+ * Built once and never freed.  Everything but @claimed and @unclaimed is
+ * read-only afterwards; those two change only through atomic operations,
+ * so restore calls need no lock.
+ */
+struct kho_in_mem {
+	struct kho_in_ent *ents[KHO_NR_KINDS];
+	u64 nr[KHO_NR_KINDS];
+	u64 nr_items;
+	unsigned long *claimed;
+	atomic64_t unclaimed;
+};
+
+static bool kho_in_bit(const struct kho_mem_run *run, u64 bit)
+{
+	const __le64 *words = (const __le64 *)(run + 1);
+
+	return le64_to_cpu(words[bit / 64]) & BIT_ULL(bit % 64);
+}
+
+static unsigned int kho_run_kind(const struct kho_mem_run *run)
+{
+	return le16_to_cpu(run->flags) & KHO_MEM_RUN_RANGE ? KHO_KIND_RANGE :
+	       le16_to_cpu(run->order);
+}
+
+/* The run after @p in a record. */
+static const struct kho_mem_run *kho_run_next(const struct kho_mem_run *p)
+{
+	if (le16_to_cpu(p->flags) & KHO_MEM_RUN_BITMAP)
+		return (const void *)((const __le64 *)(p + 1) + le32_to_cpu(p->nr));
+	return p + 1;
+}
+
+/* Fill @e for run @p; returns the bytes it preserves. */
+static u64 kho_in_ent_init(struct kho_in_ent *e, const struct kho_mem_run *p,
+			   u64 *items)
+{
+	unsigned int order = le16_to_cpu(p->order);
+	u64 n = le32_to_cpu(p->nr), i, bits = 0;
+
+	e->pfn = le64_to_cpu(p->pfn);
+	e->run = p;
+	e->first = *items;
+	if (kho_run_kind(p) == KHO_KIND_RANGE) {
+		e->end = e->pfn + n;
+		*items += 1;
+		return n << PAGE_SHIFT;
+	}
+	if (!(le16_to_cpu(p->flags) & KHO_MEM_RUN_BITMAP)) {
+		e->end = e->pfn + (n << order);
+		*items += n;
+		return n << (PAGE_SHIFT + order);
+	}
+	e->end = e->pfn + ((n * 64) << order);
+	*items += n * 64;
+	for (i = 0; i < n; i++)
+		bits += hweight64(le64_to_cpu(((const __le64 *)(p + 1))[i]));
+	return bits << (PAGE_SHIFT + order);
+}
+
+/**
+ * kho_in_mem_build() - index a client's incoming record
+ * @h: the record, checked by kho_in_check()
+ *
+ * Return: the index, or NULL without memory.
+ */
+struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h)
+{
+	u64 r, nr = le64_to_cpu(h->nr_runs), items = 0, bytes = 0;
+	u64 pos[KHO_NR_KINDS] = { };
+	const struct kho_mem_run *p;
+	struct kho_in_mem *in;
+	unsigned int k;
+
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return NULL;
+	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p))
+		in->nr[kho_run_kind(p)]++;
+	for (k = 0; k < KHO_NR_KINDS; k++) {
+		in->ents[k] = kvmalloc_array(in->nr[k] ?: 1,
+					     sizeof(struct kho_in_ent), GFP_KERNEL);
+		if (!in->ents[k])
+			goto nomem;
+	}
+	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p)) {
+		k = kho_run_kind(p);
+		bytes += kho_in_ent_init(&in->ents[k][pos[k]++], p, &items);
+	}
+	in->nr_items = items;
+	in->claimed = bitmap_zalloc(items ?: 1, GFP_KERNEL);
+	if (!in->claimed)
+		goto nomem;
+	atomic64_set(&in->unclaimed, bytes);
+	return in;
+nomem:
+	for (k = 0; k < KHO_NR_KINDS; k++)
+		kvfree(in->ents[k]);
+	kfree(in);
+	return NULL;
+}
+
+/* The entry of @kind whose pages hold @pfn, or NULL. */
+static const struct kho_in_ent *kho_in_find(const struct kho_in_mem *in,
+					    unsigned int kind, unsigned long pfn)
+{
+	u64 lo = 0, hi = in->nr[kind];
+
+	while (lo < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+		const struct kho_in_ent *e = &in->ents[kind][mid];
+
+		if (pfn < e->pfn)
+			hi = mid;
+		else if (pfn >= e->end)
+			lo = mid + 1;
+		else
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The item of @e whose pages hold @pfn: its index, first page and size in
+ * pages; -1 if @pfn falls in a hole of a bitmap run.
+ */
+static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
+			   unsigned long pfn, unsigned long *start,
+			   unsigned long *pages)
+{
+	u64 off;
+
+	if (kind == KHO_KIND_RANGE) {
+		*start = e->pfn;
+		*pages = e->end - e->pfn;
+		return e->first;
+	}
+	off = (pfn - e->pfn) >> kind;
+	if ((le16_to_cpu(e->run->flags) & KHO_MEM_RUN_BITMAP) &&
+	    !kho_in_bit(e->run, off))
+		return -1;
+	*start = e->pfn + (off << kind);
+	*pages = 1UL << kind;
+	return e->first + off;
+}
+
+/**
+ * kho_in_item() - the incoming item that starts at a page
+ * @in: a client's index, or NULL
+ * @pfn: the page
+ * @kind: set to the item's kind: its folio order, or %KHO_KIND_RANGE
+ * @pages: set to its size in pages
+ *
+ * Return: the item's index, or -1 if no item of the client starts at @pfn.
+ */
+s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+		unsigned int *kind, unsigned long *pages)
+{
+	unsigned long start;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		const struct kho_in_ent *e = kho_in_find(in, k, pfn);
+		s64 item;
+
+		if (!e)
+			continue;
+		item = kho_in_ent_item(e, k, pfn, &start, pages);
+		/* A hole in a bitmap: an item of another kind may start here. */
+		if (item < 0)
+			continue;
+		if (start != pfn)
+			return -1;
+		*kind = k;
+		return item;
+	}
+	return -1;
+}
+
+/**
+ * kho_in_claim() - claim an incoming item for its client
+ * @in: the client's index
+ * @item: from kho_in_item()
+ * @pages: its size in pages
+ *
+ * Return: true if it was unclaimed; false if claimed already.
+ */
+bool kho_in_claim(struct kho_in_mem *in, u64 item, unsigned long pages)
+{
+	if (test_and_set_bit(item, in->claimed))
+		return false;
+	atomic64_sub((u64)pages << PAGE_SHIFT, &in->unclaimed);
+	return true;
+}
+
+/**
+ * kho_in_claim_span() - claim every item that overlaps some pages
+ * @in: a client's index, or NULL
+ * @pfn: first page
+ * @end: page after the last
+ *
+ * For memory a client keeps as it is (a sub-FDT, a reserve_mem region).
+ */
+void kho_in_claim_span(struct kho_in_mem *in, unsigned long pfn,
+		       unsigned long end)
+{
+	unsigned long start, pages, p;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		for (p = pfn; p < end; ) {
+			const struct kho_in_ent *e = kho_in_find(in, k, p);
+			s64 item;
+
+			if (!e) {
+				p++;
+				continue;
+			}
+			item = kho_in_ent_item(e, k, p, &start, &pages);
+			if (item < 0) {
+				p = e->pfn + ((((p - e->pfn) >> k) + 1) << k);
+				continue;
+			}
+			kho_in_claim(in, item, pages);
+			p = start + pages;
+		}
+	}
+}
+
+/**
+ * kho_in_unclaimed() - bytes of a client's incoming items not claimed
+ * @in: the client's index, or NULL
+ *
+ * Return: the bytes.
+ */
+u64 kho_in_unclaimed(struct kho_in_mem *in)
+{
+	return in ? atomic64_read(&in->unclaimed) : 0;
+}
+
+/**
+ * kho_in_claim_rest() - claim every item not claimed yet
+ * @in: a client's index, or NULL
+ * @fn: called for each with its first page and size in pages
+ * @arg: passed to @fn
+ *
+ * Return: the bytes claimed.
+ */
+u64 kho_in_claim_rest(struct kho_in_mem *in,
+		      void (*fn)(unsigned long pfn, unsigned long pages, void *arg),
+		      void *arg)
+{
+	u64 bytes = 0, i, r;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		for (r = 0; r < in->nr[k]; r++) {
+			const struct kho_in_ent *e = &in->ents[k][r];
+			bool bitmap = le16_to_cpu(e->run->flags) & KHO_MEM_RUN_BITMAP;
+			unsigned long pages = k == KHO_KIND_RANGE ? e->end - e->pfn :
+					      1UL << k;
+			u64 n = k == KHO_KIND_RANGE ? 1 : (e->end - e->pfn) >> k;
+
+			for (i = 0; i < n; i++) {
+				if ((bitmap && !kho_in_bit(e->run, i)) ||
+				    !kho_in_claim(in, e->first + i, pages))
+					continue;
+				fn(e->pfn + i * pages, pages, arg);
+				bytes += (u64)pages << PAGE_SHIFT;
+			}
+		}
+	}
+	return bytes;
+}
