@@ -5,7 +5,8 @@
 PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
-.PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help
+.PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help \
+	bench fuzz
 
 all: initramfs
 
@@ -16,6 +17,8 @@ help:
 	@echo "make run SCENARIO=name   one guest scenario, console on the terminal"
 	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
 	@echo "make series     export the work as a git-am series in build/series"
+	@echo "make bench      simulator benchmarks: tables, CSV in build/"
+	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds"
 	@echo "make kernel | initramfs | tree | deps | clean | distclean"
 
 deps:
@@ -35,6 +38,15 @@ test: initramfs
 
 demo: initramfs
 	@scripts/demo.sh
+
+SIM := build/src/tools/testing/kho
+
+bench: tree
+	@$(MAKE) -s -C $(SIM) bench
+	@$(SIM)/bench $(CURDIR)/build
+
+fuzz: tree
+	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
 
 series: deps
 	@scripts/export-series.sh

@@ -11,7 +11,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio rsync
 	kmod python3 perl file
 	qemu-system-x86 kexec-tools device-tree-compiler libfdt-dev
-	busybox-static liburcu-dev clang llvm
+	busybox-static liburcu-dev clang llvm libclang-rt-dev
 )
 
 missing=()

@@ -578,7 +578,7 @@ static int __init kho_in_clients_init(void)
 
 		if (v && !err)
 			err = kho_in_client_add(fdt_get_name(fdt, child, NULL),
-						fdt64_to_cpu(v[0]));
+						fdt64_ld(&v[0]));
 	}
 	fdt_for_each_subnode(child, fdt, node) {
 		const char *name = fdt_get_name(fdt, child, NULL);
@@ -591,8 +591,8 @@ static int __init kho_in_clients_init(void)
 								 name);
 
 			if (!IS_ERR(c))
-				kho_client_claim_phys(c, fdt64_to_cpu(v[0]),
-						      PAGE_ALIGN(fdt64_to_cpu(v[1])));
+				kho_client_claim_phys(c, fdt64_ld(&v[0]),
+						      PAGE_ALIGN(fdt64_ld(&v[1])));
 		}
 	}
 	if (err)

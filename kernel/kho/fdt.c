@@ -77,8 +77,9 @@ int kho_fdt_write_root(void *buf, size_t size, const struct kho_range *scratch,
 					      (void **)&table);
 	if (!err) {
 		for (i = 0; i < nr_scratch; i++) {
-			table[2 * i] = cpu_to_fdt64(scratch[i].addr);
-			table[2 * i + 1] = cpu_to_fdt64(scratch[i].size);
+			/* Property values are only 4-byte aligned. */
+			fdt64_st(&table[2 * i], scratch[i].addr);
+			fdt64_st(&table[2 * i + 1], scratch[i].size);
 		}
 	}
 	err = err ?: fdt_begin_node(buf, KHO_FDT_CLIENTS);

@@ -122,8 +122,8 @@ static int __init kho_in_prop_range(struct kho_in *in, int node, const char *pro
 	if (len != 2 * sizeof(*v))
 		return kho_in_fail(in, "client property of the wrong size",
 				   client, 0, len);
-	r->addr = fdt64_to_cpu(v[0]);
-	r->size = fdt64_to_cpu(v[1]);
+	r->addr = fdt64_ld(&v[0]);
+	r->size = fdt64_ld(&v[1]);
 	if (!r->size || r->addr + r->size < r->addr)
 		return kho_in_fail(in, "client property with a bad range",
 				   client, r->addr, r->size);
@@ -264,8 +264,8 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 				   in->table.addr, in->table.size);
 	for (i = 0; i < in->nr_scratch; i++) {
 		struct kho_range r = {
-			.addr = fdt64_to_cpu(sp[2 * i]),
-			.size = fdt64_to_cpu(sp[2 * i + 1]),
+			.addr = fdt64_ld(&sp[2 * i]),
+			.size = fdt64_ld(&sp[2 * i + 1]),
 		};
 		unsigned int j;
 

@@ -250,7 +250,7 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 	v = fdt_getprop(fdt, node, KHO_FDT_SUB_FDT, &len);
 	if (!v || len != 2 * sizeof(*v))
 		return -ENOENT;
-	*phys = fdt64_to_cpu(v[0]);
+	*phys = fdt64_ld(&v[0]);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
@@ -292,7 +292,7 @@ struct dentry *__init kho_in_debugfs(struct dentry *root)
 		blob = kzalloc(sizeof(*blob), GFP_KERNEL);
 		if (!blob)
 			return in;
-		sub = phys_to_virt(fdt64_to_cpu(v[0]));
+		sub = phys_to_virt(fdt64_ld(&v[0]));
 		blob->data = (void *)sub;
 		blob->size = fdt_totalsize(sub);
 		debugfs_create_blob(fdt_get_name(fdt, child, NULL), 0400, subs,

@@ -140,6 +140,7 @@ unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
 void *kho_write_record(struct kho_client *c, size_t *size);
 
 struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h);
+void kho_in_mem_free(struct kho_in_mem *in);
 s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages);
 bool kho_in_claim(struct kho_in_mem *in, u64 item, unsigned long pages);

@@ -54,7 +54,7 @@ static struct kho_mem_header *kho_test_record(void *fdt, u64 min)
 
 		if (!v)
 			continue;
-		h = phys_to_virt(fdt64_to_cpu(v[0]));
+		h = phys_to_virt(fdt64_ld(&v[0]));
 		if (le64_to_cpu(h->nr_runs) >= min)
 			return h;
 	}

@@ -757,10 +757,24 @@ struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h)
 	atomic64_set(&in->unclaimed, bytes);
 	return in;
 nomem:
+	kho_in_mem_free(in);
+	return NULL;
+}
+
+/**
+ * kho_in_mem_free() - free an index from kho_in_mem_build()
+ * @in: the index, or NULL
+ */
+void kho_in_mem_free(struct kho_in_mem *in)
+{
+	unsigned int k;
+
+	if (!in)
+		return;
 	for (k = 0; k < KHO_NR_KINDS; k++)
 		kvfree(in->ents[k]);
+	bitmap_free(in->claimed);
 	kfree(in);
-	return NULL;
 }
 
 /* The entry of @kind whose pages hold @pfn, or NULL. */

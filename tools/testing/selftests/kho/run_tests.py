@@ -13,6 +13,7 @@ Logs are kept in build/logs/tests/<name>.log.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -186,6 +187,67 @@ class MemblockSimTest:
         return f"{passed} checks (default and NUMA=1)"
 
 
+class KhoSimTest:
+    """tools/testing/kho: the project's own tracking, FDT and handover files
+    and the patched mm/memblock.c in userspace, with ASan and UBSan; each
+    kernel is a process sharing a sparse simulated RAM."""
+
+    def __init__(self, name, args, pattern):
+        self.name = name
+        self.args = args
+        self.pattern = pattern
+
+    def run(self, log):
+        sim = os.path.join(BUILD, "src", "tools", "testing", "kho")
+        if not os.path.isdir(sim):
+            raise Failure("build/src missing: run 'make tree'")
+        with open(log, "w") as out:
+            if subprocess.run(["make", "-C", sim, "sim"], stdout=out,
+                              stderr=subprocess.STDOUT).returncode:
+                raise Failure("simulator does not build")
+            r = subprocess.run(["./sim"] + self.args, cwd=sim, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=600)
+            out.write(r.stdout)
+        m = re.search(self.pattern, r.stdout)
+        if r.returncode or not m or "runtime error" in r.stdout or "ERROR:" in r.stdout:
+            last = (r.stdout.strip().splitlines() or ["no output"])[-1]
+            raise Failure(f"exit {r.returncode}: {last}")
+        return m.group(0)
+
+
+class FuzzSmokeTest:
+    """A bounded libFuzzer run of the next kernel's handover check and
+    reservation, from seeds the simulator writes plus the kept regression
+    inputs; any crash, leak, sanitizer report or timeout fails it."""
+
+    name = "fuzz_smoke"
+    RUNS = 100000
+
+    def run(self, log):
+        sim = os.path.join(BUILD, "src", "tools", "testing", "kho")
+        work = os.path.join(BUILD, "fuzz")
+        seeds = os.path.join(work, "seeds")
+        found = os.path.join(work, "found")
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(found)
+        with open(log, "w") as out:
+            for step in (["make", "-C", sim, "sim", "fuzz"], [os.path.join(sim, "sim"), "corpus", seeds]):
+                if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT,
+                                  cwd=sim).returncode:
+                    raise Failure(f"'{' '.join(step)}' failed")
+            r = subprocess.run([os.path.join(sim, "fuzz"), f"-runs={self.RUNS}", "-seed=1",
+                                "-max_len=65536", "-timeout=10", f"-artifact_prefix={work}/",
+                                found, seeds, os.path.join(sim, "corpus")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, timeout=300)
+            out.write(r.stdout)
+        done = re.search(r"Done (\d+) runs in (\d+) second", r.stdout)
+        if r.returncode or not done:
+            bad = [l for l in r.stdout.splitlines() if "ERROR" in l or "runtime error" in l]
+            raise Failure(f"exit {r.returncode}: {(bad or ['no summary'])[0]}")
+        return f"{done.group(1)} executions in {done.group(2)} s, no crash"
+
+
 class CheckpatchTest:
     """scripts/checkpatch.pl --strict on every new kernel file and patch."""
 
@@ -344,6 +406,9 @@ TESTS = [
     CheckpatchTest(),
     SeriesTest(),
     MemblockSimTest(),
+    KhoSimTest("sim_roundtrip", ["roundtrip", "200"], r"sim_roundtrip rounds: \d+ ok.*"),
+    KhoSimTest("sim_chain", ["chain", "4"], r"sim_chain hops x10 chains: \d+ ok.*"),
+    FuzzSmokeTest(),
     KunitTest(),
     QemuTest("plain_kexec", expect=["plain_kexec.cmdline", "plain_kexec.boot_id"],
              append="kunit.enable=0"),

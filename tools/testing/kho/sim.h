@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulated machine: a sparse physical memory, kernel A's side
+ * (tracking, records, root FDT) and kernel B's boot (check, reserve).
+ */
+#ifndef _KHO_SIM_SIM_H
+#define _KHO_SIM_SIM_H
+
+#include <linux/kho.h>
+#include <linux/libfdt.h>
+#include <linux/memblock.h>
+#include "../../../kernel/kho/kho_internal.h"
+
+/*
+ * Physical addresses are host addresses (the memblock simulator's
+ * convention), so RAM is one big lazily backed shared mapping at a fixed
+ * address: tens of GiB cost what is touched, and both kernels, run in
+ * different processes, see the same bytes.
+ */
+#define SIM_RAM_BASE		0x200000000000UL
+#define SIM_RAM_SIZE		(64UL << 30)
+/* Scratch of kernel A, and B's kernel image inside it. */
+#define SIM_SCRATCH_SIZE	(256UL << 20)
+#define SIM_KERNEL		(SIM_RAM_BASE + (16UL << 20))
+#define SIM_KERNEL_SIZE		(16UL << 20)
+/* Where A's metadata (root FDT, records, scratch table) is allocated. */
+#define SIM_META_BASE		(SIM_RAM_BASE + (1UL << 30))
+#define SIM_META_SIZE		(512UL << 20)
+/* Preservations go above this. */
+#define SIM_PRES_BASE		(SIM_RAM_BASE + (2UL << 30))
+
+/* What the boot protocol hands B. */
+struct sim_handover {
+	u64 fdt;
+	u64 fdt_size;
+	u64 table;
+	u64 table_size;
+};
+
+void sim_init(void);
+void sim_meta_reset(void);
+u64 sim_meta_used(void);
+int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
+		   unsigned int nr_subs, u64 *record_bytes);
+void sim_memblock_reset(void);
+int sim_b_boot(const struct sim_handover *h, struct kho_in *in);
+struct kho_client *sim_client(const char *name);
+
+#endif

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Property tests of the KHO core in the simulator.
+ *
+ *   ./sim roundtrip [rounds]   random preservations A -> B, many seeds
+ *   ./sim chain [hops]         A -> B -> C ..., re-preserving at each hop
+ *   ./sim corpus DIR           write valid handovers as fuzz seeds
+ *
+ * Each kernel is a process (fork), sharing the simulated RAM, so each
+ * starts with empty tracking and memblock, as after a kexec.  A model of
+ * what is preserved (in shared memory) is the truth: every preserve and
+ * unpreserve result is checked against it, B must reserve exactly the
+ * union of the model and A's metadata outside scratch, and every client
+ * must get back exactly its own items, once.
+ */
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+#define SIM_CLIENTS		5
+#define SIM_ITEMS_MAX		20000
+#define SIM_OPS			3000
+#define SIM_AREA_MAX		(1UL << 19)	/* pages: 2 GiB */
+
+struct sim_item {
+	u64 pfn;
+	u32 pages;
+	u8 kind;
+	u8 client;
+	u8 live;
+	u8 subfdt;
+};
+
+struct sim_model {
+	unsigned int nr;
+	unsigned int nr_clients;
+	u64 area;		/* pages of the preservation area */
+	u64 meta_used;
+	struct sim_handover h;
+	u64 stats[4];		/* adds, refused, unpreserves, abort cycles */
+	struct sim_item items[SIM_ITEMS_MAX];
+};
+
+static struct sim_model *model;
+static bool subs_in_meta;	/* corpus: sub-FDTs inside the metadata window */
+static u8 *owner;		/* per page of the area: item index + 1, or 0 */
+static unsigned int seed;
+
+#define FAIL(fmt, ...) do {						\
+	fprintf(stderr, "FAIL seed %u: " fmt "\n", seed, ##__VA_ARGS__);	\
+	exit(1);							\
+} while (0)
+
+static const char *client_name(unsigned int i)
+{
+	static const char *const names[SIM_CLIENTS] = {
+		KHO_DEFAULT_CLIENT, "vm-ram", "db-cache", "iommu", "log",
+	};
+
+	return names[i];
+}
+
+static u64 rnd(u64 n)
+{
+	return ((u64)rand() << 31 ^ (u64)rand()) % n;
+}
+
+static void owner_build(void)
+{
+	unsigned int i;
+	u64 p;
+
+	free(owner);
+	owner = calloc(model->area, 1);
+	for (i = 0; i < model->nr; i++) {
+		struct sim_item *it = &model->items[i];
+
+		for (p = 0; it->live && p < it->pages; p++)
+			owner[it->pfn - PHYS_PFN(SIM_PRES_BASE) + p] = 1;
+	}
+}
+
+static bool owned(u64 pfn, u64 pages)
+{
+	u64 p, o = pfn - PHYS_PFN(SIM_PRES_BASE);
+
+	for (p = 0; p < pages; p++)
+		if (owner[o + p])
+			return true;
+	return false;
+}
+
+static void mark(const struct sim_item *it, u8 v)
+{
+	memset(owner + it->pfn - PHYS_PFN(SIM_PRES_BASE), v, it->pages);
+}
+
+static int track_add(const struct sim_item *it)
+{
+	struct kho_client *c = sim_client(client_name(it->client));
+
+	if (it->kind == KHO_KIND_RANGE)
+		return kho_track_add_range(c, PFN_PHYS(it->pfn), PFN_PHYS(it->pages));
+	return kho_track_add_folio(c, it->pfn, it->kind);
+}
+
+static int track_del(const struct sim_item *it, unsigned int client)
+{
+	struct kho_client *c = sim_client(client_name(client));
+
+	if (it->kind == KHO_KIND_RANGE)
+		return kho_track_del_range(c, PFN_PHYS(it->pfn), PFN_PHYS(it->pages));
+	return kho_track_del_folio(c, it->pfn, it->kind);
+}
+
+/* One random preserve, checked against the model. */
+static void op_add(void)
+{
+	struct sim_item it = { .client = rnd(model->nr_clients), .live = 1 };
+	u64 base = PHYS_PFN(SIM_PRES_BASE);
+	int err, want;
+
+	if (rnd(10) == 0) {
+		it.kind = KHO_KIND_RANGE;
+		it.pages = 1 + rnd(rnd(4) ? 8 : 4096);
+		if (it.pages > model->area)
+			it.pages = model->area;
+		it.pfn = base + rnd(model->area - it.pages + 1);
+	} else {
+		it.kind = rnd(2) ? 0 : rnd(MAX_PAGE_ORDER + 1);
+		it.pages = 1U << it.kind;
+		it.pfn = base + (rnd(model->area >> it.kind) << it.kind);
+	}
+	want = owned(it.pfn, it.pages) ? -EEXIST : 0;
+	err = track_add(&it);
+	if (err != want)
+		FAIL("preserve kind %u at pfn %#llx (%u pages) for %s: %d, expected %d",
+		     it.kind, (unsigned long long)it.pfn, it.pages,
+		     client_name(it.client), err, want);
+	model->stats[err ? 1 : 0]++;
+	if (err || model->nr == SIM_ITEMS_MAX)
+		return;
+	model->items[model->nr++] = it;
+	mark(&it, 1);
+}
+
+/* Unpreserve a random live item; first, wrongly, as another client. */
+static void op_del(void)
+{
+	struct sim_item *it;
+	unsigned int other;
+	int err;
+
+	if (!model->nr)
+		return;
+	it = &model->items[rnd(model->nr)];
+	if (!it->live || it->subfdt)
+		return;
+	if (model->nr_clients > 1) {
+		other = (it->client + 1 + rnd(model->nr_clients - 1)) %
+			model->nr_clients;
+		err = track_del(it, other);
+		if (err != -ENOENT)
+			FAIL("unpreserve as the wrong client: %d", err);
+	}
+	err = track_del(it, it->client);
+	if (err)
+		FAIL("unpreserve kind %u at pfn %#llx: %d", it->kind,
+		     (unsigned long long)it->pfn, err);
+	it->live = 0;
+	mark(it, 0);
+	model->stats[2]++;
+}
+
+/* Give some clients a sub-FDT in a page they preserve. */
+static unsigned int add_subs(struct kho_fdt_client *subs)
+{
+	unsigned int n = 0, c, tries;
+
+	for (c = 0; c < model->nr_clients && model->nr < SIM_ITEMS_MAX; c++) {
+		struct sim_item it = { .client = c, .live = 1, .subfdt = 1,
+				       .pages = 1 };
+
+		if (rnd(2))
+			continue;
+		for (tries = 0; tries < 1000; tries++) {
+			it.pfn = PHYS_PFN(SIM_PRES_BASE) + rnd(model->area);
+			if (!owned(it.pfn, 1))
+				break;
+		}
+		if (tries == 1000)
+			continue;
+		if (subs_in_meta) {
+			/* Not in the model's area: not marked, never unpreserved. */
+			it.pfn = PHYS_PFN((u64)alloc_pages_exact(PAGE_SIZE, 0));
+			if (track_add(&it))
+				FAIL("preserve of a sub-FDT page");
+			fdt_create_empty_tree((void *)PFN_PHYS(it.pfn), PAGE_SIZE);
+			subs[n].name = client_name(c);
+			subs[n].fdt.addr = PFN_PHYS(it.pfn);
+			subs[n].fdt.size = fdt_totalsize((void *)PFN_PHYS(it.pfn));
+			n++;
+			continue;
+		}
+		if (track_add(&it))
+			FAIL("preserve of a sub-FDT page");
+		fdt_create_empty_tree((void *)PFN_PHYS(it.pfn), PAGE_SIZE);
+		subs[n].name = client_name(c);
+		subs[n].fdt.addr = PFN_PHYS(it.pfn);
+		subs[n].fdt.size = fdt_totalsize((void *)PFN_PHYS(it.pfn));
+		n++;
+		model->items[model->nr++] = it;
+		mark(&it, 1);
+	}
+	return n;
+}
+
+static void finalize(void)
+{
+	struct kho_fdt_client subs[SIM_CLIENTS];
+	unsigned int nsubs;
+	u64 bytes;
+
+	sim_meta_reset();
+	nsubs = add_subs(subs);
+	if (sim_a_finalize(&model->h, subs, nsubs, &bytes))
+		FAIL("finalize: out of metadata space");
+	model->meta_used = sim_meta_used();
+}
+
+/* Random preserves and unpreserves, with abort/re-finalize in between. */
+static void mutate(unsigned int ops)
+{
+	unsigned int i;
+	u64 bytes;
+
+	for (i = 0; i < ops; i++) {
+		unsigned int op = rnd(100);
+
+		if (op < 70) {
+			op_add();
+		} else if (op < 99) {
+			op_del();
+		} else {
+			struct sim_handover h;
+
+			/* Finalize, then abort: the output is dropped. */
+			sim_meta_reset();
+			if (sim_a_finalize(&h, NULL, 0, &bytes))
+				FAIL("finalize before abort");
+			model->stats[3]++;
+		}
+	}
+}
+
+static void kernel_a(void)
+{
+	srand(seed);
+	model->nr = 0;
+	model->nr_clients = 1 + rnd(SIM_CLIENTS);
+	model->area = 4096UL << rnd(8);
+	memset(model->stats, 0, sizeof(model->stats));
+	owner_build();
+	mutate(SIM_OPS);
+	finalize();
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct kho_range *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Sort and coalesce; returns the new count. */
+static unsigned int coalesce(struct kho_range *r, unsigned int n)
+{
+	unsigned int i, m = 0;
+
+	qsort(r, n, sizeof(*r), range_cmp);
+	for (i = 0; i < n; i++) {
+		if (m && r[m - 1].addr + r[m - 1].size == r[i].addr)
+			r[m - 1].size += r[i].size;
+		else
+			r[m++] = r[i];
+	}
+	return m;
+}
+
+/* B reserved exactly the live items and A's metadata, outside scratch. */
+static void check_reserved(void)
+{
+	struct kho_range *want = calloc(model->nr + 1, sizeof(*want));
+	struct kho_range *got = calloc(memblock.reserved.cnt, sizeof(*got));
+	phys_addr_t scratch_end = SIM_RAM_BASE + SIM_SCRATCH_SIZE;
+	unsigned int nw = 0, ng = 0, i;
+
+	for (i = 0; i < model->nr; i++) {
+		if (!model->items[i].live)
+			continue;
+		want[nw].addr = PFN_PHYS(model->items[i].pfn);
+		want[nw++].size = PFN_PHYS(model->items[i].pages);
+	}
+	want[nw].addr = SIM_META_BASE;
+	want[nw++].size = model->meta_used;
+	nw = coalesce(want, nw);
+	for (i = 0; i < memblock.reserved.cnt; i++) {
+		struct memblock_region *r = &memblock.reserved.regions[i];
+		phys_addr_t s = r->base, e = r->base + r->size;
+
+		if (e <= scratch_end)
+			continue;
+		if (s < scratch_end)
+			s = scratch_end;
+		got[ng].addr = s;
+		got[ng++].size = e - s;
+	}
+	ng = coalesce(got, ng);
+	if (ng != nw)
+		FAIL("B reserved %u ranges outside scratch, A preserved %u", ng, nw);
+	for (i = 0; i < nw; i++) {
+		if (got[i].addr != want[i].addr || got[i].size != want[i].size)
+			FAIL("reserved range %u: %#llx+%#llx, preserved %#llx+%#llx", i,
+			     (unsigned long long)got[i].addr,
+			     (unsigned long long)got[i].size,
+			     (unsigned long long)want[i].addr,
+			     (unsigned long long)want[i].size);
+	}
+	free(want);
+	free(got);
+}
+
+static const struct kho_mem_header *client_record(const char *name)
+{
+	const void *fdt = (const void *)model->h.fdt;
+	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+	int child = node < 0 ? node : fdt_subnode_offset(fdt, node, name);
+	const fdt64_t *v;
+
+	if (child < 0)
+		return NULL;
+	v = fdt_getprop(fdt, child, KHO_FDT_MEM, NULL);
+	return v ? (const void *)fdt64_ld(&v[0]) : NULL;
+}
+
+static void noop_release(unsigned long pfn, unsigned long pages, void *arg)
+{
+	*(u64 *)arg += pages;
+}
+
+/* Every client restores exactly its own items, once; nothing else. */
+static void check_restore(void)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < model->nr_clients; c++) {
+		const struct kho_mem_header *h = client_record(client_name(c));
+		struct kho_in_mem *in;
+		unsigned long pages;
+		unsigned int kind;
+		u64 rest = 0;
+		s64 item;
+
+		if (!h)
+			continue;
+		in = kho_in_mem_build(h);
+		if (!in)
+			FAIL("kho_in_mem_build");
+		for (i = 0; i < model->nr; i++) {
+			const struct sim_item *it = &model->items[i];
+
+			if (!it->live)
+				continue;
+			item = kho_in_item(in, it->pfn, &kind, &pages);
+			if (it->client != c) {
+				if (item >= 0)
+					FAIL("%s can restore %s's item at %#llx",
+					     client_name(c), client_name(it->client),
+					     (unsigned long long)it->pfn);
+				continue;
+			}
+			if (item < 0 || kind != it->kind || pages != it->pages)
+				FAIL("%s: item at %#llx: %lld kind %u pages %lu, expected kind %u pages %u",
+				     client_name(c), (unsigned long long)it->pfn,
+				     (long long)item, kind, pages, it->kind, it->pages);
+			if (!kho_in_claim(in, item, pages) ||
+			    kho_in_claim(in, item, pages))
+				FAIL("%s: claim of %#llx not exactly once", client_name(c),
+				     (unsigned long long)it->pfn);
+		}
+		if (kho_in_unclaimed(in) || kho_in_claim_rest(in, noop_release, &rest) ||
+		    rest)
+			FAIL("%s: %llu bytes left unclaimed", client_name(c),
+			     (unsigned long long)kho_in_unclaimed(in));
+		kho_in_mem_free(in);
+	}
+}
+
+static void kernel_b(bool again)
+{
+	struct kho_in *in = calloc(1, sizeof(*in));
+	unsigned int i;
+
+	if (sim_b_boot(&model->h, in))
+		FAIL("B refused the handover: %s", in->why);
+	check_reserved();
+	check_restore();
+	free(in);
+	if (!again)
+		return;
+	/* Re-preserve everything that came back, then change some of it. */
+	srand(seed * 7919 + model->nr);
+	owner_build();
+	for (i = 0; i < model->nr; i++) {
+		struct sim_item *it = &model->items[i];
+
+		if (!it->live)
+			continue;
+		if (track_add(it))
+			FAIL("re-preserve of %#llx failed", (unsigned long long)it->pfn);
+		it->subfdt = 0;
+	}
+	mutate(SIM_OPS / 4);
+	finalize();
+}
+
+/* Run @fn in a child process: one kernel. */
+static void run_kernel(void (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (!pid) {
+		fn();
+		exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		exit(1);
+}
+
+static void b_once(void)
+{
+	kernel_b(false);
+}
+
+static void b_again(void)
+{
+	kernel_b(true);
+}
+
+static void report(const char *what, unsigned int n)
+{
+	printf("%s: %u ok; last seed: %u clients, %u items, area %llu MiB, %llu refused overlaps, %llu unpreserves, %llu aborts\n",
+	       what, n, model->nr_clients, model->nr,
+	       (unsigned long long)(model->area >> 8),
+	       (unsigned long long)model->stats[1],
+	       (unsigned long long)model->stats[2],
+	       (unsigned long long)model->stats[3]);
+}
+
+static int corpus(const char *dir)
+{
+	char path[256];
+	unsigned int i;
+
+	mkdir(dir, 0755);
+	subs_in_meta = true;
+	for (i = 0; i < 8; i++) {
+		u32 hdr[4];
+		FILE *f;
+
+		seed = 1000 + i;
+		run_kernel(kernel_a);
+		hdr[0] = model->h.fdt - SIM_META_BASE;
+		hdr[1] = model->h.fdt_size;
+		hdr[2] = model->h.table - SIM_META_BASE;
+		hdr[3] = model->h.table_size;
+		snprintf(path, sizeof(path), "%s/seed-%u", dir, seed);
+		f = fopen(path, "w");
+		if (!f || fwrite(hdr, sizeof(hdr), 1, f) != 1 ||
+		    fwrite((void *)SIM_META_BASE, model->meta_used, 1, f) != 1) {
+			perror(path);
+			return 2;
+		}
+		fclose(f);
+	}
+	printf("corpus: %u handovers in %s\n", i, dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "roundtrip";
+	unsigned int n, i;
+
+	sim_init();
+	model = mmap(NULL, sizeof(*model), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (model == MAP_FAILED)
+		return 2;
+	if (!strcmp(what, "corpus"))
+		return corpus(argc > 2 ? argv[2] : "corpus");
+	if (!strcmp(what, "roundtrip")) {
+		n = argc > 2 ? atoi(argv[2]) : 100;
+		for (i = 0; i < n; i++) {
+			seed = i + 1;
+			run_kernel(kernel_a);
+			run_kernel(b_once);
+		}
+		report("sim_roundtrip rounds", n);
+		return 0;
+	}
+	if (!strcmp(what, "chain")) {
+		n = argc > 2 ? atoi(argv[2]) : 5;
+		for (seed = 1; seed <= 10; seed++) {
+			run_kernel(kernel_a);
+			for (i = 0; i < n; i++)
+				run_kernel(b_again);
+			run_kernel(b_once);
+		}
+		report("sim_chain hops x10 chains", n);
+		return 0;
+	}
+	fprintf(stderr, "usage: %s roundtrip [N] | chain [hops] | corpus DIR\n",
+		argv[0]);
+	return 2;
+}
