@@ -194,18 +194,9 @@ static unsigned int add_subs(struct kho_fdt_client *subs)
 		}
 		if (tries == 1000)
 			continue;
-		if (subs_in_meta) {
-			/* Not in the model's area: not marked, never unpreserved. */
+		/* In the metadata window: outside the model, never unpreserved. */
+		if (subs_in_meta)
 			it.pfn = PHYS_PFN((u64)alloc_pages_exact(PAGE_SIZE, 0));
-			if (track_add(&it))
-				FAIL("preserve of a sub-FDT page");
-			fdt_create_empty_tree((void *)PFN_PHYS(it.pfn), PAGE_SIZE);
-			subs[n].name = client_name(c);
-			subs[n].fdt.addr = PFN_PHYS(it.pfn);
-			subs[n].fdt.size = fdt_totalsize((void *)PFN_PHYS(it.pfn));
-			n++;
-			continue;
-		}
 		if (track_add(&it))
 			FAIL("preserve of a sub-FDT page");
 		fdt_create_empty_tree((void *)PFN_PHYS(it.pfn), PAGE_SIZE);
@@ -213,6 +204,8 @@ static unsigned int add_subs(struct kho_fdt_client *subs)
 		subs[n].fdt.addr = PFN_PHYS(it.pfn);
 		subs[n].fdt.size = fdt_totalsize((void *)PFN_PHYS(it.pfn));
 		n++;
+		if (subs_in_meta)
+			continue;
 		model->items[model->nr++] = it;
 		mark(&it, 1);
 	}
