@@ -189,6 +189,25 @@ static bool kho_bits_any(struct xarray *xa, unsigned long start,
 	return false;
 }
 
+/* The summary of block @b; allocated if @alloc and missing (or NULL). */
+static struct kho_block *kho_block(unsigned long b, bool alloc)
+{
+	struct kho_block *blk = kho_chunk(&kho_blocks, b / KHO_BLOCKS_PER_CHUNK,
+					  alloc);
+
+	return IS_ERR_OR_NULL(blk) ? blk : blk + b % KHO_BLOCKS_PER_CHUNK;
+}
+
+/* Announce @kind of client @c in @blk. */
+static void kho_block_publish(struct kho_block *blk, struct kho_client *c,
+			      unsigned int kind)
+{
+	if (!test_bit(kind, &blk->kinds))
+		set_bit(kind, &blk->kinds);
+	if (!test_bit(c->id, &blk->owners))
+		set_bit(c->id, &blk->owners);
+}
+
 /* Mark blocks of [@pfn, @pfn + @n) as holding @kind of client @c. */
 static int kho_blocks_publish(struct kho_client *c, unsigned long pfn,
 			      unsigned long n, unsigned int kind)
@@ -196,16 +215,11 @@ static int kho_blocks_publish(struct kho_client *c, unsigned long pfn,
 	unsigned long b, last = (pfn + n - 1) >> KHO_BLOCK_ORDER;
 
 	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
-		struct kho_block *blk = kho_chunk(&kho_blocks,
-						  b / KHO_BLOCKS_PER_CHUNK, true);
+		struct kho_block *blk = kho_block(b, true);
 
 		if (IS_ERR(blk))
 			return PTR_ERR(blk);
-		blk += b % KHO_BLOCKS_PER_CHUNK;
-		if (!test_bit(kind, &blk->kinds))
-			set_bit(kind, &blk->kinds);
-		if (!test_bit(c->id, &blk->owners))
-			set_bit(c->id, &blk->owners);
+		kho_block_publish(blk, c, kind);
 	}
 	return 0;
 }
@@ -226,11 +240,38 @@ static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
 }
 
 /*
- * Does anything but @c's own @kind announce itself in the blocks of
- * [@pfn, @pfn + @n)?  Folios of other kinds or clients are looked up in
- * their bitmaps; *@ranges says whether a block holds ranges, which the
- * caller checks under kho_mem_lock.  Called after publishing, so a full
- * barrier first.
+ * Does anything but @c's own @kind announce itself in @blk that lies in
+ * [@s, @e), pages of that block?  Folios of other kinds or clients are
+ * looked up in their bitmaps; ranges only set *@ranges, for the caller to
+ * check under kho_mem_lock.
+ */
+static bool kho_block_conflict(const struct kho_block *blk,
+			       struct kho_client *c, unsigned long s,
+			       unsigned long e, unsigned int kind, bool *ranges)
+{
+	unsigned long kinds = READ_ONCE(blk->kinds);
+	unsigned long owners = READ_ONCE(blk->owners);
+	unsigned int id, k;
+
+	if (kinds & BIT(KHO_KIND_RANGE))
+		*ranges = true;
+	for_each_set_bit(id, &owners, KHO_CLIENTS_MAX) {
+		/* Pairs with the release in kho_client_get(). */
+		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
+
+		for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
+			if (o == c && k == kind)
+				continue;
+			if (kho_bits_any(&o->folios[k], s >> k, ((e - 1) >> k) + 1))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * kho_block_conflict() for every block of [@pfn, @pfn + @n).  Called after
+ * publishing, so a full barrier first.
  */
 static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
 				unsigned long n, unsigned int kind, bool *ranges)
@@ -244,32 +285,13 @@ static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
 	smp_mb();
 	*ranges = false;
 	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
-		struct kho_block *blk = kho_chunk(&kho_blocks,
-						  b / KHO_BLOCKS_PER_CHUNK, false);
-		unsigned long s = max(pfn, b << KHO_BLOCK_ORDER);
-		unsigned long e = min(pfn + n, (b + 1) << KHO_BLOCK_ORDER);
-		unsigned long kinds, owners;
-		unsigned int id, k;
+		const struct kho_block *blk = kho_block(b, false);
 
-		if (!blk)
-			continue;
-		blk += b % KHO_BLOCKS_PER_CHUNK;
-		kinds = READ_ONCE(blk->kinds);
-		owners = READ_ONCE(blk->owners);
-		if (kinds & BIT(KHO_KIND_RANGE))
-			*ranges = true;
-		for_each_set_bit(id, &owners, KHO_CLIENTS_MAX) {
-			/* Pairs with the release in kho_client_get(). */
-			struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
-
-			for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
-				if (o == c && k == kind)
-					continue;
-				if (kho_bits_any(&o->folios[k], s >> k,
-						 ((e - 1) >> k) + 1))
-					return true;
-			}
-		}
+		if (blk &&
+		    kho_block_conflict(blk, c, max(pfn, b << KHO_BLOCK_ORDER),
+				       min(pfn + n, (b + 1) << KHO_BLOCK_ORDER),
+				       kind, ranges))
+			return true;
 	}
 	return false;
 }
@@ -288,17 +310,36 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order)
 {
 	unsigned long idx = pfn >> order, n = 1UL << order;
+	struct kho_block *blk;
 	unsigned long *chunk;
-	bool ranges;
-	int err;
+	bool ranges = false;
+	int err = 0;
 
+	/* A folio is aligned to its size, so it lies in one block. */
+	BUILD_BUG_ON(KHO_BLOCK_ORDER < MAX_PAGE_ORDER);
 	chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, true);
 	if (IS_ERR(chunk))
 		return PTR_ERR(chunk);
+	/* Fully ordered: the claim is visible before the summary is read. */
 	if (test_and_set_bit(idx % KHO_CHUNK_BITS, chunk))
 		return -EEXIST;
-	err = kho_blocks_publish(c, pfn, n, order);
-	if (!err && kho_blocks_conflict(c, pfn, n, order, &ranges))
+	blk = kho_block(pfn >> KHO_BLOCK_ORDER, true);
+	if (IS_ERR(blk)) {
+		err = PTR_ERR(blk);
+		goto out;
+	}
+	/*
+	 * The common case: the block announces nothing but this client's
+	 * folios of this order, already published, so there is nothing to
+	 * look up.  Anyone overlapping us publishes before reading our claim.
+	 */
+	if (READ_ONCE(blk->kinds) == BIT(order) &&
+	    READ_ONCE(blk->owners) == BIT(c->id))
+		return 0;
+	kho_block_publish(blk, c, order);
+	/* Our summary bits before anyone else's claims; see above. */
+	smp_mb();
+	if (kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges))
 		err = -EEXIST;
 	if (!err && ranges) {
 		mutex_lock(&kho_mem_lock);
@@ -306,6 +347,7 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			err = -EEXIST;
 		mutex_unlock(&kho_mem_lock);
 	}
+out:
 	if (err)
 		clear_bit(idx % KHO_CHUNK_BITS, chunk);
 	return err;
