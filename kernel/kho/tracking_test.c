@@ -4,7 +4,9 @@
  *
  * Needs a kernel booted with kho=on (the cases skip otherwise).  Each case
  * uses a client of its own and unpreserves everything it preserved;
- * kho_track_concurrent has four threads race on the same pages.
+ * kho_track_concurrent has four threads race on the same pages;
+ * kho_track_concurrent_kinds has two clients race with folios of two
+ * orders and ranges on the same pages of fresh blocks.
  */
 
 #include <kunit/test.h>
@@ -307,11 +309,123 @@ static void kho_track_concurrent(struct kunit *test)
 	__free_pages(st.pages, KHO_STRESS_ORDER);
 }
 
+#define KHO_RACE_BLOCKS		8
+#define KHO_RACE_PAGES		64
+#define KHO_RACE_THREADS	4
+#define KHO_RACE_ROUNDS		20
+
+struct kho_race {
+	struct kho_client *c[2];
+	struct page *blocks[KHO_RACE_BLOCKS];
+	/* How many preservations hold each page right now. */
+	atomic_t held[KHO_RACE_BLOCKS][KHO_RACE_PAGES];
+	atomic_t won;
+	atomic_t bad;
+	atomic_t running;
+	struct completion go;
+	struct completion done;
+};
+
+struct kho_race_thread {
+	struct kho_race *st;
+	unsigned int client;
+	/* Folios of this order, or ranges of two pages if @range. */
+	unsigned int order;
+	bool range;
+};
+
+static int kho_race_preserve(struct kho_race_thread *t, struct page *p,
+			     bool add)
+{
+	struct kho_client *c = t->st->c[t->client];
+
+	if (t->range)
+		return add ? kho_client_preserve_phys(c, page_to_phys(p),
+						      2 * PAGE_SIZE) :
+			     kho_client_unpreserve_phys(c, page_to_phys(p),
+							2 * PAGE_SIZE);
+	return add ? kho_client_preserve_folio(c, page_folio(p)) :
+		     kho_client_unpreserve_folio(c, page_folio(p));
+}
+
+/*
+ * Each thread takes every item of its kind in every block, checks that no
+ * other preservation holds any of its pages meanwhile, and lets go, for
+ * several rounds.  The blocks are fresh, so the first preserves in each
+ * find summaries that announce nothing or only their own kind: the
+ * lock-free fast path.
+ */
+static int kho_race_fn(void *arg)
+{
+	struct kho_race_thread *t = arg;
+	struct kho_race *st = t->st;
+	unsigned int step = t->range ? 2 : 1U << t->order;
+	unsigned int r, b, i, j;
+
+	wait_for_completion(&st->go);
+	for (r = 0; r < KHO_RACE_ROUNDS * KHO_RACE_BLOCKS; r++) {
+		b = r % KHO_RACE_BLOCKS;
+		for (i = 0; i < KHO_RACE_PAGES; i += step) {
+			if (kho_race_preserve(t, st->blocks[b] + i, true))
+				continue;
+			atomic_inc(&st->won);
+			for (j = i; j < i + step; j++)
+				if (atomic_inc_return(&st->held[b][j]) != 1)
+					atomic_inc(&st->bad);
+			for (j = i; j < i + step; j++)
+				atomic_dec(&st->held[b][j]);
+			if (kho_race_preserve(t, st->blocks[b] + i, false))
+				atomic_inc(&st->bad);
+		}
+		cond_resched();
+	}
+	if (atomic_dec_and_test(&st->running))
+		complete(&st->done);
+	return 0;
+}
+
+static void kho_track_concurrent_kinds(struct kunit *test)
+{
+	struct kho_race_thread t[KHO_RACE_THREADS] = {
+		{ .client = 0, .order = 0 }, { .client = 1, .order = 0 },
+		{ .client = 0, .order = 1 }, { .client = 1, .range = true },
+	};
+	struct kho_race *st;
+	unsigned int i;
+
+	kho_track_skip_if_off(test);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->c[0] = kho_client_get("kunit-race-a");
+	st->c[1] = kho_client_get("kunit-race-b");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(st->c[0]) || IS_ERR(st->c[1]));
+	for (i = 0; i < KHO_RACE_BLOCKS; i++) {
+		st->blocks[i] = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+		KUNIT_ASSERT_NOT_NULL(test, st->blocks[i]);
+	}
+	init_completion(&st->go);
+	init_completion(&st->done);
+	atomic_set(&st->running, KHO_RACE_THREADS);
+	for (i = 0; i < KHO_RACE_THREADS; i++) {
+		t[i].st = st;
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(kho_race_fn, &t[i],
+							    "kho-race/%u", i)));
+	}
+	complete_all(&st->go);
+	wait_for_completion(&st->done);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->bad), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&st->won), 0);
+	for (i = 0; i < KHO_RACE_BLOCKS; i++)
+		__free_pages(st->blocks[i], MAX_PAGE_ORDER);
+}
+
 static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
 	KUNIT_CASE(kho_track_record),
 	KUNIT_CASE(kho_track_concurrent),
+	KUNIT_CASE(kho_track_concurrent_kinds),
 	{}
 };
 
