@@ -6,7 +6,7 @@ PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
 .PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help \
-	bench fuzz
+	bench bench-sim bench-boot fuzz
 
 all: initramfs
 
@@ -17,7 +17,8 @@ help:
 	@echo "make run SCENARIO=name   one guest scenario, console on the terminal"
 	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
 	@echo "make series     export the work as a git-am series in build/series"
-	@echo "make bench      simulator benchmarks: tables, CSV in build/"
+	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
+	@echo "make bench-sim | bench-boot [BENCH_REPS=N]   one of the two"
 	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds"
 	@echo "make kernel | initramfs | tree | deps | clean | distclean"
 
@@ -41,9 +42,14 @@ demo: initramfs
 
 SIM := build/src/tools/testing/kho
 
-bench: tree
+bench: bench-sim bench-boot
+
+bench-sim: tree
 	@$(MAKE) -s -C $(SIM) bench
 	@$(SIM)/bench $(CURDIR)/build
+
+bench-boot: initramfs
+	@$(PYTHON) scripts/boot-bench.py --reps $(or $(BENCH_REPS),5)
 
 fuzz: tree
 	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
