@@ -221,10 +221,13 @@ static void __init_memblock memblock_kho_emit(struct memblock_region *out,
  * ranges costs O(n + existing).  Parts of a range that are already reserved
  * keep their existing region.
  *
- * The new array is allocated with memblock; the caller makes sure that it
- * cannot land on one of the ranges (for KHO: scratch-only mode is in force,
- * and the ranges are outside scratch).  This is checked, and nothing changes
- * if it happened.
+ * The new array is allocated with memblock and reserved among the existing
+ * regions before the merge, so that it never has to be inserted into the
+ * big array afterwards.  The caller makes sure that it cannot land on one
+ * of the ranges (for KHO: scratch-only mode is in force, and the ranges are
+ * outside scratch); this is checked, and nothing changes if it happened.
+ * The array leaves room for %INIT_MEMBLOCK_REGIONS more regions, so the
+ * reservations of the rest of the boot do not double it at once.
  *
  * Return: 0 on success; -EINVAL if the ranges are not sorted, overlap or are
  * more than @nr; -ENOMEM if no memory was found for the array; -EBUSY if the
@@ -237,31 +240,31 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 					    void *ctx, unsigned long nr)
 {
 	struct memblock_type *rsv = &memblock.reserved;
-	struct memblock_region *old = rsv->regions, *new;
-	unsigned long i = 0, cnt = 0, seen = 0, max, old_max = rsv->max;
+	struct memblock_region *old, *new;
+	unsigned long i = 0, cnt = 0, seen = 0, max, old_max;
 	phys_addr_t nb = 0, ne = 0, prev_end = 0, addr, alloc;
 	bool have = false, done = false;
+	int err;
 
 	if (slab_is_available())
 		return -EBUSY;
 
 	/*
 	 * Each existing region can split at most one new range in two, so
-	 * the result has at most 2 * cnt + nr entries; one more is kept for
-	 * the array itself.
+	 * the result has at most 2 * cnt + nr entries; cnt grows by up to two
+	 * when the array is reserved (its region, and one for a doubled
+	 * array of existing regions).
 	 */
-	max = max_t(unsigned long, old_max,
-		    roundup_pow_of_two(2 * rsv->cnt + nr + 1));
+	max = max_t(unsigned long, rsv->max,
+		    2 * (rsv->cnt + 2) + nr + INIT_MEMBLOCK_REGIONS);
 	alloc = PAGE_ALIGN(max * sizeof(*new));
 	addr = memblock_find_in_range(0, memblock.current_limit, alloc,
 				      PAGE_SIZE);
-	if (!addr)
+	if (!addr || memblock_reserve(addr, alloc))
 		return -ENOMEM;
+	old = rsv->regions;
+	old_max = rsv->max;
 	new = __va(addr);
-
-	/* An empty reserved type still holds one zero-sized region. */
-	if (rsv->cnt == 1 && !old[0].size)
-		i = 1;
 
 	for (;;) {
 		if (!have && !done) {
@@ -269,10 +272,15 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 
 			done = !next(ctx, &nb, &size);
 			if (!done) {
+				err = -EINVAL;
 				if (++seen > nr || !size || nb < prev_end ||
 				    nb + size < nb)
-					return -EINVAL;
+					goto undo;
 				ne = nb + size;
+				/* The array must not sit on what it describes. */
+				err = -EBUSY;
+				if (nb < addr + alloc && addr < ne)
+					goto undo;
 				prev_end = ne;
 				have = true;
 			}
@@ -305,28 +313,21 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 		have = false;
 	}
 
-	/* The array must not sit on what it describes. */
-	for (i = 0; i < cnt; i++) {
-		if (new[i].base < addr + alloc &&
-		    addr < new[i].base + new[i].size)
-			return -EBUSY;
-	}
-
 	rsv->regions = new;
 	rsv->max = max;
 	rsv->cnt = cnt;
 	rsv->total_size = 0;
 	for (i = 0; i < cnt; i++)
 		rsv->total_size += new[i].size;
-	if (!cnt) {
-		memset(&new[0], 0, sizeof(new[0]));
-		rsv->cnt = 1;
-	}
 
 	/* Like memblock_double_array(): the static array is never freed. */
 	if (old != memblock_reserved_init_regions)
 		memblock_free(old, PAGE_ALIGN(old_max * sizeof(*old)));
-	return memblock_reserve(addr, alloc);
+	return 0;
+
+undo:
+	memblock_phys_free(addr, alloc);
+	return err;
 }
 
 /*

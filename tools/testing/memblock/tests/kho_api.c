@@ -242,6 +242,28 @@ static int reserve_sorted_rejects(void)
 	return 0;
 }
 
+/* An array that would land on one of the ranges changes nothing. */
+static int reserve_sorted_busy(void)
+{
+	phys_addr_t b = kho_base();
+	const phys_addr_t all[][2] = { { b, SZ_2M } };
+	struct kho_ranges k = { all, 1, 0 };
+	int ret;
+
+	PREFIX_PUSH();
+	kho_setup();
+	memblock_reserve(b + SZ_4M, SZ_4K);
+	/* The only room for the array is inside the range. */
+	memblock_set_current_limit(b + SZ_2M);
+	ret = memblock_reserve_sorted(kho_next, &k, 1);
+	ASSERT_EQ(-EBUSY, ret);
+	ASSERT_EQ(1, memblock.reserved.cnt);
+	assert_region(0, b + SZ_4M, SZ_4K);
+	ASSERT_EQ(SZ_4K, memblock.reserved.total_size);
+	test_pass_pop();
+	return 0;
+}
+
 struct kho_scattered {
 	phys_addr_t base;
 	unsigned long n, i;
@@ -302,6 +324,7 @@ int memblock_kho_checks(void)
 	reserve_mem_avoids_scratch();
 	reserve_sorted_merges();
 	reserve_sorted_rejects();
+	reserve_sorted_busy();
 	reserve_sorted_many();
 	dummy_physical_memory_cleanup();
 
