@@ -79,6 +79,7 @@ void kho_in_reserve_preserved(void);
 int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd);
 int kho_locate_mem_hole(struct kexec_buf *kbuf,
 			int (*cb)(struct resource *res, void *arg));
+int kho_kexec_commit(void);
 
 #else /* !CONFIG_KEXEC_HANDOVER */
 
@@ -201,6 +202,11 @@ static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 
 static inline void kho_memory_init(void)
 {
+}
+
+static inline int kho_kexec_commit(void)
+{
+	return 0;
 }
 
 #endif /* CONFIG_KEXEC_HANDOVER */

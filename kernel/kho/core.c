@@ -145,7 +145,12 @@ static struct {
 	/* The rest is protected by kho_lock. */
 	struct kho_serialization *ser;
 	void *fdt;
-	size_t fdt_alloc;
+	/*
+	 * The root FDT buffer: allocated at the first finalize or kexec load
+	 * and never freed, so that a loaded image always points at it.
+	 */
+	void *root;
+	size_t root_alloc;
 	void **records;
 	size_t *record_sizes;
 	unsigned int nr_records;
@@ -722,8 +727,9 @@ static void kho_out_drop(void)
 	kho_out.records = NULL;
 	kho_out.record_sizes = NULL;
 	kho_out.nr_records = 0;
+	/* A loaded image may point at it: no FDT there until the next one. */
 	if (kho_out.fdt)
-		free_pages_exact(kho_out.fdt, kho_out.fdt_alloc);
+		memset(kho_out.fdt, 0, kho_out.root_alloc);
 	kho_out.fdt = NULL;
 }
 
@@ -731,6 +737,24 @@ static void kho_out_drop(void)
 static void *kho_alloc_meta(size_t size)
 {
 	return alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
+}
+
+/*
+ * The root FDT buffer, large enough for the most clients a root FDT may
+ * hold.  kho_lock held.
+ */
+static int kho_root_alloc(void)
+{
+	size_t size = PAGE_ALIGN(kho_fdt_root_size(kho_scratch_cnt,
+						   KHO_CLIENTS_MAX));
+
+	if (kho_out.root)
+		return 0;
+	kho_out.root = kho_alloc_meta(size);
+	if (!kho_out.root)
+		return -ENOMEM;
+	kho_out.root_alloc = size;
+	return 0;
 }
 
 /* Build records and the root FDT.  kho_lock held, state FINALIZED. */
@@ -786,12 +810,13 @@ static int kho_out_build(void)
 		fc[i].fdt = t->fdt;
 	}
 
-	kho_out.fdt_alloc = PAGE_ALIGN(kho_fdt_root_size(kho_scratch_cnt, nc));
-	kho_out.fdt = kho_alloc_meta(kho_out.fdt_alloc);
-	if (!kho_out.fdt)
+	err = kho_root_alloc();
+	if (err)
 		goto out;
-	err = kho_fdt_write_root(kho_out.fdt, kho_out.fdt_alloc, kho_scratch,
+	err = kho_fdt_write_root(kho_out.root, kho_out.root_alloc, kho_scratch,
 				 kho_scratch_cnt, fc, nc);
+	if (!err)
+		kho_out.fdt = kho_out.root;
 out:
 	mutex_unlock(&kho_mem_lock);
 	kfree(fc);
@@ -865,8 +890,6 @@ static int kho_finalize(void)
 		return err;
 	}
 	kho_out_debugfs();
-	if (READ_ONCE(kexec_image))
-		pr_warn("finalize: the kexec image loaded before has no handover; load it again\n");
 	for (i = 0; i < kho_out.nr_records; i++)
 		rec_bytes += kho_out.record_sizes[i];
 	pr_info("finalized: root FDT at %pa, %u bytes; %u records, %zu bytes\n",
@@ -882,11 +905,6 @@ static int kho_abort(void)
 		pr_err("abort: not finalized\n");
 		return -ENOENT;
 	}
-	if (kho_out.image && kho_out.image == READ_ONCE(kexec_image)) {
-		pr_err("abort: the loaded kexec image holds this handover; unload it first (kexec -u)\n");
-		return -EBUSY;
-	}
-	kho_out.image = NULL;
 	kho_set_state(KHO_OUT_IDLE);
 	kho_call_abort();
 	kho_out_drop();
@@ -900,10 +918,12 @@ static int kho_abort(void)
  * @sd: filled with the root FDT's and the scratch table's addresses and
  *	sizes, little-endian, as the boot protocol carries them
  *
- * For the architecture's kexec_file loader.  Until @image is unloaded, an
- * abort is refused, so the handover it carries stays valid.
+ * For the architecture's kexec_file loader.  The image points at the root
+ * FDT buffer, which lives until reboot: a finalize writes the handover
+ * there, an abort clears it, and kho_kexec_commit() finalizes at kexec -e
+ * if nobody did before.
  *
- * Return: 0 if finalized, -ENOENT otherwise.
+ * Return: 0, or -ENOENT if KHO is off or has no buffer for the handover.
  */
 int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd)
 {
@@ -912,20 +932,53 @@ int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd)
 	if (!kho_is_enabled())
 		return err;
 	mutex_lock(&kho_lock);
-	if (kho_out.fdt && kho_scratch_table) {
-		sd->fdt_addr = cpu_to_le64(virt_to_phys(kho_out.fdt));
-		sd->fdt_size = cpu_to_le64(kho_out.fdt_alloc);
+	if (kho_scratch_table && !kho_root_alloc()) {
+		sd->fdt_addr = cpu_to_le64(virt_to_phys(kho_out.root));
+		sd->fdt_size = cpu_to_le64(kho_out.root_alloc);
 		sd->scratch_addr = cpu_to_le64(virt_to_phys(kho_scratch_table));
 		sd->scratch_size = cpu_to_le64(kho_scratch_cnt *
 					       sizeof(*kho_scratch_table));
 		kho_out.image = image;
 		err = 0;
 	}
-	mutex_unlock(&kho_lock);
 	if (err)
-		pr_info("kexec image loaded without a handover: not finalized\n");
-	else
+		pr_err("kexec image loaded without a handover: no memory for it\n");
+	else if (kho_out.fdt)
 		pr_info("kexec image loaded with the handover\n");
+	else
+		pr_info("kexec image loaded; the handover is finalized at kexec -e\n");
+	mutex_unlock(&kho_lock);
+	return err;
+}
+
+/**
+ * kho_kexec_commit() - finalize the handover at kexec -e
+ *
+ * Called by kernel_kexec() before anything is shut down, with the kexec
+ * lock held.  If the loaded image carries the handover and nobody
+ * finalized, finalize now: FINALIZE callbacks (live update among them)
+ * serialize their state.  On failure the reboot does not happen and
+ * every preservation stays as it was.
+ *
+ * Return: 0 to go on with the kexec, or the finalize's error.
+ */
+int kho_kexec_commit(void)
+{
+	int err = 0;
+
+	if (!kho_is_enabled())
+		return 0;
+	mutex_lock(&kho_lock);
+	if (kho_out.image && kho_out.image == READ_ONCE(kexec_image) &&
+	    !kho_out.fdt) {
+		err = kho_finalize();
+		if (err)
+			pr_err("kexec: cannot finalize the handover (%d); not rebooting\n",
+			       err);
+		else
+			pr_info("kexec: handover finalized at reboot\n");
+	}
+	mutex_unlock(&kho_lock);
 	return err;
 }
 

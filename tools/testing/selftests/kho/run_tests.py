@@ -342,9 +342,11 @@ class CorruptHandoverTest:
         return f"{len(self.CASES)} kinds of damage"
 
 
-def a_said_no_handover(text):
-    if "kho: kexec image loaded without a handover: not finalized" not in text:
-        raise Failure("A's kexec load did not say it carries no handover")
+def a_committed_at_kexec(text):
+    for line in ("kho: kexec image loaded; the handover is finalized at kexec -e",
+                 "kho: kexec: handover finalized at reboot"):
+        if line not in text:
+            raise Failure(f"A's log lacks '{line}'")
 
 
 def segments_in_scratch(text):
@@ -361,14 +363,14 @@ def segments_in_scratch(text):
             raise Failure(f"kexec segment {s:#x}-{e:#x} outside scratch")
 
 
-def reserve_mem_test(name, hops=1, extra="", checks=()):
-    expect = [f"{name}.{c}" for c in ("region", "written", "finalize") + tuple(checks)]
+def reserve_mem_test(name, hops=1, extra="", checks=(), finalize="finalize", post=None):
+    expect = [f"{name}.{c}" for c in ("region", "written", finalize) + tuple(checks)]
     for hop in range(1, hops + 1):
         expect += [f"{name}.hop{hop}.{c}" for c in
                    ("accepted", "restored", "address", "bytes", "sub_fdt")]
     return QemuTest(name, scenario="reserve_mem", expect=expect,
                     append=f"kho=on kunit.enable=0 reserve_mem=2M:4096:kho_t "
-                           f"kho_t.test={name} kho_t.hops={hops} {extra}")
+                           f"kho_t.test={name} kho_t.hops={hops} {extra}", post=post)
 
 
 def folio_test(name, hops=1, extra="", checks=(), per_hop=True):
@@ -432,10 +434,8 @@ TESTS = [
              post=segments_in_scratch),
     reserve_mem_test("abort_refinalize", extra="kho_t.refinalize=1",
                      checks=("finalize1", "abort", "kept")),
-    QemuTest("no_finalize", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
-             expect=["no_finalize." + c for c in (
-                 "not_finalized", "why", "not_accepted", "no_in", "not_restored",
-                 "own_scratch")], post=a_said_no_handover),
+    reserve_mem_test("kexec_commit", extra="kho_t.nofinalize=1", finalize="not_finalized",
+                     post=a_committed_at_kexec),
     QemuTest("next_kho_off", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
              expect=["next_kho_off." + c for c in (
                  "finalize", "why", "not_accepted", "no_in", "not_restored")]),
@@ -462,6 +462,15 @@ TESTS = [
                extra="kho_test_folios=64 kho_test_folios.skip=ktest-b",
                checks=("hop1.ktest-a", "hop1.ktest-a.claimed", "reported", "unknown",
                        "memfree", "released")),
+    QemuTest("luo_memfd_survives", scenario="luo_memfd", mem="3G", timeout=480,
+             append="kho=on kunit.enable=0 luo.test=luo_memfd_survives",
+             expect=["luo_memfd_survives." + c for c in (
+                 "ready", "not_finalized", "thp_in_a", "sparse_in_a", "accepted",
+                 "state", "retrieve_session", "finish", "no_waiting")] +
+                    [f"luo_memfd_survives.{f}.{c}"
+                     for f in ("small", "thp", "big", "sparse", "sealed")
+                     for c in ("retrieved", "bytes", "frames", "attrs", "thp", "cloexec")],
+             post=a_committed_at_kexec),
     QemuTest("load_no_fit", append="kho=on kho_scratch=4M,4M,4M kunit.enable=0",
              expect=["load_no_fit." + c for c in ("small", "refused", "message",
                                                   "not_loaded")]),

@@ -6,6 +6,8 @@
 # kho_t.refinalize=1, A finalizes, aborts and finalizes again first
 # (abort_refinalize).  With kho_t.mismatch=1, the next kernel asks for
 # kho_t with another size and gets a fresh region (reserve_mem_mismatch).
+# With kho_t.nofinalize=1, A does not finalize: kexec -e does
+# (kexec_commit).
 
 D=/sys/kernel/debug/kho
 hops=$(kho_param kho_t.hops)
@@ -59,8 +61,13 @@ if [ "$(kho_param kho_t.refinalize)" = 1 ]; then
 	kho_check $t.kept "abort keeps every preservation" \
 		[ "$(cat $D/out/preserved)" = "$before" ]
 fi
-kho_check $t.finalize "kernel $KHO_STAGE finalizes" sh -c "echo 1 > $D/out/finalize"
-dtc -I dtb -O dts $D/out/sub_fdts/memblock
+if [ "$(kho_param kho_t.nofinalize)" = 1 ]; then
+	kho_check $t.not_finalized "kernel $KHO_STAGE leaves the finalize to kexec -e" \
+		[ "$(cat $D/out/finalize)" = 0 ]
+else
+	kho_check $t.finalize "kernel $KHO_STAGE finalizes" sh -c "echo 1 > $D/out/finalize"
+	dtc -I dtb -O dts $D/out/sub_fdts/memblock
+fi
 KHO_NEXT_DROP="kho_t.addr= kho_t.sum="
 if [ "$(kho_param kho_t.mismatch)" = 1 ]; then
 	KHO_NEXT_DROP="$KHO_NEXT_DROP reserve_mem="
