@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Live update: /dev/liveupdate, and the sessions' way across kexec.
+ *
+ * Userspace creates named sessions on /dev/liveupdate and preserves
+ * memfds in them (luo_session.c).  Live update is one KHO client,
+ * "liveupdate": at KHO's FINALIZE, which kexec -e runs if nobody ran it
+ * before, every open session is frozen and described in the client's
+ * sub-FDT (Documentation/kho/liveupdate.rst).  An ABORT, or a failed
+ * FINALIZE, thaws them all and nothing is lost.
+ *
+ * In the next kernel the sub-FDT is checked at late_initcall; the
+ * sessions it lists wait to be retrieved by name, and those nobody wants
+ * can be released through debugfs liveupdate/release.
+ *
+ * Locking: luo_lock protects both session lists, every session and file,
+ * and the frozen state.  KHO calls the notifier under its own kho_lock,
+ * which comes before luo_lock.
+ */
+
+#define pr_fmt(fmt) "liveupdate: " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kho.h>
+#include <linux/kho/liveupdate.h>
+#include <linux/libfdt.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "luo_internal.h"
+
+/* Protects the session lists, every session and file, the frozen state. */
+DEFINE_MUTEX(luo_lock);
+struct kho_client *luo_client;
+const void *luo_in_fdt;
+
+/* Sessions of this kernel, and those that came from the previous one. */
+static LIST_HEAD(luo_out);
+static LIST_HEAD(luo_in);
+
+/* Bytes of sub-FDT per session and per file, to start the estimate. */
+#define LUO_FDT_SESSION_BYTES	192
+#define LUO_FDT_FILE_BYTES	512
+
+static struct {
+	bool frozen;
+	void *fdt;
+	size_t fdt_size;
+	bool fail_next;		/* test only: the next freeze fails */
+} luo_out_state;
+
+/**
+ * luo_frozen() - are the outgoing sessions frozen for the kexec?
+ *
+ * Return: true between a successful FINALIZE and an ABORT.  luo_lock held.
+ */
+bool luo_frozen(void)
+{
+	lockdep_assert_held(&luo_lock);
+	return luo_out_state.frozen;
+}
+
+static void luo_thaw_files(struct luo_session *stop_s, struct luo_file *stop)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+
+	list_for_each_entry(s, &luo_out, list) {
+		list_for_each_entry(f, &s->files, list) {
+			if (f == stop)
+				return;
+			memfd_luo_unfreeze(f->memfd, luo_client);
+		}
+		if (s == stop_s)
+			return;
+	}
+}
+
+static int luo_write_fdt(void *fdt, size_t size)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+	unsigned int i = 0, j;
+	char node[16];
+	int err;
+
+	err = fdt_create(fdt, size) ?: fdt_finish_reservemap(fdt) ?:
+	      fdt_begin_node(fdt, "") ?:
+	      fdt_property_string(fdt, "compatible", LUO_FDT_COMPATIBLE) ?:
+	      fdt_begin_node(fdt, LUO_FDT_SESSIONS);
+	list_for_each_entry(s, &luo_out, list) {
+		if (err)
+			break;
+		snprintf(node, sizeof(node), "s%u", i++);
+		err = fdt_begin_node(fdt, node) ?:
+		      fdt_property_string(fdt, LUO_FDT_NAME, s->name);
+		j = 0;
+		list_for_each_entry(f, &s->files, list) {
+			if (err)
+				break;
+			snprintf(node, sizeof(node), "f%u", j++);
+			err = fdt_begin_node(fdt, node) ?:
+			      fdt_property_u64(fdt, LUO_FDT_TOKEN, f->token) ?:
+			      memfd_luo_write_fdt(f->memfd, fdt) ?:
+			      fdt_end_node(fdt);
+		}
+		err = err ?: fdt_end_node(fdt);
+	}
+	return err ?: fdt_end_node(fdt) ?: fdt_end_node(fdt) ?: fdt_finish(fdt);
+}
+
+static void luo_free_fdt(void)
+{
+	if (!luo_out_state.fdt)
+		return;
+	free_pages_exact(luo_out_state.fdt, luo_out_state.fdt_size);
+	luo_out_state.fdt = NULL;
+}
+
+/* Describe every frozen session in a sub-FDT preserved by the client. */
+static int luo_build_fdt(struct kho_serialization *ser)
+{
+	size_t size = PAGE_SIZE;
+	struct luo_session *s;
+	int err;
+
+	list_for_each_entry(s, &luo_out, list)
+		size += LUO_FDT_SESSION_BYTES + s->nr_files * LUO_FDT_FILE_BYTES;
+	for (;;) {
+		size = PAGE_ALIGN(size);
+		luo_out_state.fdt = alloc_pages_exact(size, GFP_KERNEL |
+							    __GFP_ZERO);
+		if (!luo_out_state.fdt)
+			return -ENOMEM;
+		luo_out_state.fdt_size = size;
+		err = luo_write_fdt(luo_out_state.fdt, size);
+		if (err != -FDT_ERR_NOSPACE)
+			break;
+		luo_free_fdt();
+		size *= 2;
+	}
+	if (err) {
+		pr_err("freeze: cannot write the sub-FDT (%d)\n", err);
+		luo_free_fdt();
+		return -EINVAL;
+	}
+	err = kho_client_preserve_phys(luo_client,
+				       virt_to_phys(luo_out_state.fdt), size);
+	if (!err) {
+		err = kho_add_subtree(ser, LUO_KHO_NAME, luo_out_state.fdt);
+		if (err)
+			kho_client_unpreserve_phys(luo_client,
+						   virt_to_phys(luo_out_state.fdt),
+						   size);
+	}
+	if (err)
+		luo_free_fdt();
+	return err;
+}
+
+/* KHO FINALIZE: freeze every outgoing session and describe it. */
+static int luo_freeze(struct kho_serialization *ser)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+	unsigned int n = 0;
+	int err = 0;
+
+	guard(mutex)(&luo_lock);
+	if (luo_out_state.fail_next) {
+		luo_out_state.fail_next = false;
+		pr_err("freeze: failing as the test asked\n");
+		return -EIO;
+	}
+	list_for_each_entry(s, &luo_out, list) {
+		list_for_each_entry(f, &s->files, list) {
+			err = memfd_luo_freeze(f->memfd, luo_client);
+			if (err) {
+				pr_err("freeze: session %s, token %llu: %d\n",
+				       s->name, f->token, err);
+				luo_thaw_files(s, f);
+				return err;
+			}
+		}
+		n++;
+	}
+	if (n) {
+		err = luo_build_fdt(ser);
+		if (err) {
+			luo_thaw_files(NULL, NULL);
+			return err;
+		}
+		pr_info("froze %u sessions for the kexec\n", n);
+	}
+	luo_out_state.frozen = true;
+	return 0;
+}
+
+/* KHO ABORT: thaw; sessions closed while frozen go now. */
+static void luo_thaw(void)
+{
+	struct luo_session *s, *tmp;
+
+	guard(mutex)(&luo_lock);
+	if (!luo_out_state.frozen)
+		return;
+	luo_thaw_files(NULL, NULL);
+	if (luo_out_state.fdt) {
+		kho_client_unpreserve_phys(luo_client,
+					   virt_to_phys(luo_out_state.fdt),
+					   luo_out_state.fdt_size);
+		luo_free_fdt();
+	}
+	luo_out_state.frozen = false;
+	list_for_each_entry_safe(s, tmp, &luo_out, list) {
+		if (!s->open)
+			luo_session_free(s);
+	}
+}
+
+static int luo_kho_event(struct notifier_block *nb, unsigned long event,
+			 void *data)
+{
+	if (event == KEXEC_KHO_FINALIZE)
+		return notifier_from_errno(luo_freeze(data));
+	if (event == KEXEC_KHO_ABORT)
+		luo_thaw();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block luo_kho_nb = {
+	.notifier_call = luo_kho_event,
+};
+
+/**
+ * luo_session_closed() - the last file descriptor of a session is gone
+ * @s: the session
+ *
+ * An outgoing session gives everything back, unless it is frozen: then it
+ * goes with the kexec, or is dropped at ABORT.  An incoming session that
+ * was not finished can be retrieved again.  luo_lock held.
+ */
+void luo_session_closed(struct luo_session *s)
+{
+	s->open = false;
+	if (s->incoming ? list_empty(&s->list) : !luo_out_state.frozen)
+		luo_session_free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * ioctl arguments
+ */
+
+/**
+ * luo_arg_in() - copy in an ioctl argument with a leading size
+ * @karg: the kernel's copy
+ * @ksize: its size
+ * @min: bytes the command needs
+ * @uarg: userspace's argument
+ * @usize: set to the size userspace gave
+ *
+ * Return: 0; -EFAULT; -EINVAL if the size is below @min; -E2BIG if bytes
+ * beyond @ksize are not zero.
+ */
+int luo_arg_in(void *karg, size_t ksize, size_t min, void __user *uarg,
+	       u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min)
+		return -EINVAL;
+	return copy_struct_from_user(karg, ksize, uarg, *usize);
+}
+
+/**
+ * luo_arg_out() - copy an ioctl argument back, within the caller's size
+ * @uarg: userspace's argument
+ * @karg: the kernel's copy
+ * @ksize: its size
+ * @usize: the size userspace gave
+ *
+ * Return: 0 or -EFAULT.
+ */
+int luo_arg_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
+{
+	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
+	       -EFAULT : 0;
+}
+
+/**
+ * luo_give_file() - hand a file to userspace as a new file descriptor
+ * @file: the file; consumed
+ * @flags: O_CLOEXEC or 0
+ * @kfd: the fd field of @karg, set to the new descriptor
+ * @uarg: userspace's argument
+ * @karg: the kernel's copy, written back to @uarg
+ * @ksize: its size
+ * @usize: the size userspace gave
+ *
+ * Return: 0, or an error with @file released.
+ */
+int luo_give_file(struct file *file, unsigned int flags, __s32 *kfd,
+		  void __user *uarg, const void *karg, size_t ksize, u32 usize)
+{
+	int fd = get_unused_fd_flags(flags);
+
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	*kfd = fd;
+	if (luo_arg_out(uarg, karg, ksize, usize)) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * /dev/liveupdate
+ */
+
+static atomic_t luo_dev_open = ATOMIC_INIT(0);
+
+static struct luo_session *luo_find(struct list_head *list, const char *name)
+{
+	struct luo_session *s;
+
+	list_for_each_entry(s, list, list) {
+		if (!strcmp(s->name, name))
+			return s;
+	}
+	return NULL;
+}
+
+/* A session name: 1 to 63 bytes and a NUL. */
+static int luo_name_ok(const __u8 *name)
+{
+	size_t len = strnlen(name, LIVEUPDATE_SESSION_NAME_LENGTH);
+
+	return len && len < LIVEUPDATE_SESSION_NAME_LENGTH ? 0 : -EINVAL;
+}
+
+static int luo_create_session(void __user *uarg)
+{
+	struct liveupdate_ioctl_create_session arg;
+	struct luo_session *s;
+	struct file *file;
+	u32 usize;
+	int err;
+
+	err = luo_arg_in(&arg, sizeof(arg), sizeof(arg), uarg, &usize) ?:
+	      luo_name_ok(arg.name);
+	if (err)
+		return err;
+	guard(mutex)(&luo_lock);
+	if (luo_out_state.frozen)
+		return -EBUSY;
+	if (luo_find(&luo_out, arg.name))
+		return -EEXIST;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	strscpy(s->name, arg.name);
+	INIT_LIST_HEAD(&s->files);
+	file = luo_session_file(s);
+	if (IS_ERR(file)) {
+		kfree(s);
+		return PTR_ERR(file);
+	}
+	s->open = true;
+	list_add_tail(&s->list, &luo_out);
+	/* On failure the file's release frees the session. */
+	return luo_give_file(file, O_CLOEXEC, &arg.fd, uarg, &arg, sizeof(arg),
+			     usize);
+}
+
+static int luo_retrieve_session(void __user *uarg)
+{
+	struct liveupdate_ioctl_retrieve_session arg;
+	struct luo_session *s;
+	struct file *file;
+	u32 usize;
+	int err;
+
+	err = luo_arg_in(&arg, sizeof(arg), sizeof(arg), uarg, &usize) ?:
+	      luo_name_ok(arg.name);
+	if (err)
+		return err;
+	guard(mutex)(&luo_lock);
+	s = luo_find(&luo_in, arg.name);
+	if (!s)
+		return -ENOENT;
+	if (s->open)
+		return -EINVAL;
+	file = luo_session_file(s);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	s->open = true;
+	return luo_give_file(file, O_CLOEXEC, &arg.fd, uarg, &arg, sizeof(arg),
+			     usize);
+}
+
+static long luo_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case LIVEUPDATE_IOCTL_CREATE_SESSION:
+		return luo_create_session((void __user *)arg);
+	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
+		return luo_retrieve_session((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* One opener at a time, as upstream documents. */
+static int luo_dev_open_file(struct inode *inode, struct file *file)
+{
+	return atomic_cmpxchg(&luo_dev_open, 0, 1) ? -EBUSY : 0;
+}
+
+static int luo_dev_release(struct inode *inode, struct file *file)
+{
+	atomic_set(&luo_dev_open, 0);
+	return 0;
+}
+
+static const struct file_operations luo_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = luo_dev_open_file,
+	.release = luo_dev_release,
+	.unlocked_ioctl = luo_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice luo_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "liveupdate",
+	.fops = &luo_dev_fops,
+	.mode = 0600,
+};
+
+/* ------------------------------------------------------------------------
+ * The incoming sessions
+ */
+
+static u32 luo_in_count(u64 *bytes)
+{
+	struct luo_session *s;
+	u32 n = 0;
+
+	*bytes = 0;
+	list_for_each_entry(s, &luo_in, list) {
+		*bytes += s->bytes;
+		n++;
+	}
+	return n;
+}
+
+static const char *luo_in_file(const void *fdt, struct luo_session *s,
+			       int node)
+{
+	struct luo_file *f, *g;
+	const fdt64_t *tok;
+	u64 bytes;
+	int len;
+
+	if (fdt_node_check_compatible(fdt, node, LUO_MEMFD_COMPATIBLE))
+		return "a file of an unknown kind";
+	tok = fdt_getprop(fdt, node, LUO_FDT_TOKEN, &len);
+	if (!tok || len != sizeof(*tok))
+		return "a file without a token";
+	if (memfd_luo_check(fdt, node, &bytes))
+		return "a malformed memfd";
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return "out of memory";
+	f->token = fdt64_ld(tok);
+	f->node = node;
+	list_for_each_entry(g, &s->files, list) {
+		if (g->token == f->token) {
+			kfree(f);
+			return "two files with one token";
+		}
+	}
+	list_add_tail(&f->list, &s->files);
+	s->nr_files++;
+	if (check_add_overflow(s->bytes, bytes, &s->bytes))
+		return "byte count overflows";
+	return NULL;
+}
+
+static const char *luo_in_session(const void *fdt, int node)
+{
+	struct luo_session *s;
+	const char *name, *why = NULL;
+	int len, child;
+
+	name = fdt_getprop(fdt, node, LUO_FDT_NAME, &len);
+	if (!name || len < 2 || len > LIVEUPDATE_SESSION_NAME_LENGTH ||
+	    strnlen(name, len) != len - 1)
+		return "a session without a proper name";
+	if (luo_find(&luo_in, name))
+		return "two sessions with one name";
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return "out of memory";
+	strscpy(s->name, name);
+	INIT_LIST_HEAD(&s->files);
+	s->incoming = true;
+	s->node = node;
+	list_add_tail(&s->list, &luo_in);
+	fdt_for_each_subnode(child, fdt, node) {
+		why = luo_in_file(fdt, s, child);
+		if (why)
+			break;
+	}
+	return why;
+}
+
+static const char *luo_in_parse(const void *fdt)
+{
+	const char *why = NULL;
+	int node, child;
+
+	if (fdt_check_header(fdt))
+		return "the sub-FDT has a bad header";
+	if (fdt_node_check_compatible(fdt, 0, LUO_FDT_COMPATIBLE))
+		return "the sub-FDT is not " LUO_FDT_COMPATIBLE;
+	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SESSIONS);
+	if (node < 0)
+		return "the sub-FDT has no " LUO_FDT_SESSIONS " node";
+	fdt_for_each_subnode(child, fdt, node) {
+		why = luo_in_session(fdt, child);
+		if (why)
+			break;
+	}
+	return why;
+}
+
+static int __init luo_in_init(void)
+{
+	struct luo_session *s, *tmp;
+	phys_addr_t phys;
+	const char *why;
+	u64 bytes;
+	u32 n;
+
+	if (kho_retrieve_subtree(LUO_KHO_NAME, &phys))
+		return 0;
+	why = luo_in_parse(phys_to_virt(phys));
+	if (why) {
+		pr_err("incoming sessions refused: %s; their memory stays unclaimed\n",
+		       why);
+		list_for_each_entry_safe(s, tmp, &luo_in, list)
+			luo_session_free(s);
+		return -EINVAL;
+	}
+	luo_in_fdt = phys_to_virt(phys);
+	n = luo_in_count(&bytes);
+	pr_info("%u incoming sessions, %llu bytes\n", n, bytes);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * debugfs: liveupdate/
+ */
+
+static int luo_sessions_show(struct seq_file *m, void *v)
+{
+	struct luo_session *s;
+
+	seq_puts(m, "# direction name files bytes state\n");
+	guard(mutex)(&luo_lock);
+	list_for_each_entry(s, &luo_out, list)
+		seq_printf(m, "out %s %u - %s\n", s->name, s->nr_files,
+			   s->open ? "open" : "closed");
+	list_for_each_entry(s, &luo_in, list)
+		seq_printf(m, "in %s %u %llu %s\n", s->name, s->nr_files,
+			   s->bytes, s->open ? "retrieved" : "waiting");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(luo_sessions);
+
+static ssize_t luo_release_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH + 1] = { };
+	struct luo_session *s, *tmp;
+	unsigned int n = 0;
+	bool all;
+
+	if (count >= sizeof(name) || copy_from_user(name, ubuf, count))
+		return -EINVAL;
+	strim(name);
+	all = !strcmp(name, "all");
+	guard(mutex)(&luo_lock);
+	list_for_each_entry_safe(s, tmp, &luo_in, list) {
+		if (s->open || (!all && strcmp(s->name, name)))
+			continue;
+		pr_info("released session %s: %llu bytes\n", s->name,
+			luo_session_release_files(s));
+		list_del_init(&s->list);
+		luo_session_free(s);
+		n++;
+	}
+	if (!n) {
+		pr_err("release: no waiting incoming session '%s'\n", name);
+		return -ENOENT;
+	}
+	/* Make MemFree show it: pages parked on per-CPU lists are not. */
+	drain_all_pages(NULL);
+	return count;
+}
+
+static const struct file_operations luo_release_fops = {
+	.owner = THIS_MODULE,
+	.write = luo_release_write,
+	.llseek = noop_llseek,
+};
+
+#ifdef CONFIG_KEXEC_HANDOVER_TEST
+static int luo_fail_set(void *data, u64 val)
+{
+	guard(mutex)(&luo_lock);
+	luo_out_state.fail_next = val;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(luo_fail_fops, NULL, luo_fail_set, "%llu\n");
+#endif
+
+static void __init luo_debugfs(void)
+{
+	struct dentry *dir = debugfs_create_dir("liveupdate", NULL);
+
+	debugfs_create_file("sessions", 0400, dir, NULL, &luo_sessions_fops);
+	debugfs_create_file("release", 0200, dir, NULL, &luo_release_fops);
+#ifdef CONFIG_KEXEC_HANDOVER_TEST
+	debugfs_create_file("fail_freeze", 0200, dir, NULL, &luo_fail_fops);
+#endif
+}
+
+static int __init luo_init(void)
+{
+	int err;
+
+	if (!kho_is_enabled()) {
+		pr_info("off: KHO is off on this boot\n");
+		return 0;
+	}
+	luo_client = kho_client_get(LUO_KHO_NAME);
+	if (IS_ERR(luo_client)) {
+		pr_err("no KHO client (%ld); off\n", PTR_ERR(luo_client));
+		return PTR_ERR(luo_client);
+	}
+	luo_in_init();
+	err = register_kho_notifier(&luo_kho_nb) ?: misc_register(&luo_miscdev);
+	if (err) {
+		pr_err("cannot register (%d); off\n", err);
+		return err;
+	}
+	luo_debugfs();
+	return 0;
+}
+late_initcall(luo_init);

@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Live update of memfds: a shmem memfd's folios go to the next kernel in
+ * place, and come back there as a new memfd backed by the same physical
+ * pages.  No byte is copied.
+ *
+ * Outgoing kernel:
+ *  - PRESERVE_FD (memfd_luo_preserve()) pins every folio the file has
+ *    (FOLL_LONGTERM: a folio in KHO scratch, which is CMA, migrates out
+ *    first) and swaps in what is swapped out.  Holes stay holes.
+ *  - kexec -e (memfd_luo_freeze()) brings the pins up to date with the
+ *    file as it is then: folios written since are pinned, folios truncated
+ *    or punched out are dropped.  So size changes and hole punches after
+ *    PRESERVE_FD are carried into the handover.  Every pinned folio and
+ *    the index pages listing them are preserved through KHO.
+ *  - Closing the session (memfd_luo_unpreserve()) drops the pins.
+ *
+ * Next kernel: memfd_luo_retrieve() restores every folio, with its order,
+ * into a new shmem file at its old index, and puts back size, position,
+ * open flags, mode and seals.  FD_CLOEXEC is not carried.
+ *
+ * Callers serialize all of this under luo_lock.
+ */
+
+#define pr_fmt(fmt) "liveupdate: memfd: " fmt
+
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/io.h>
+#include <linux/kho.h>
+#include <linux/kho/liveupdate.h>
+#include <linux/libfdt.h>
+#include <linux/memfd.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+#include "../kernel/liveupdate/luo_internal.h"
+
+/* Seals this version carries. */
+#define MEMFD_LUO_SEALS		(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
+				 F_SEAL_EXEC)
+/* Open flags this version carries. */
+#define MEMFD_LUO_FLAGS		(O_ACCMODE | O_APPEND | O_NONBLOCK | O_LARGEFILE)
+/* Folios pinned per memfd_pin_folios() call. */
+#define MEMFD_LUO_BATCH		256
+/* Longest run of pages looked up under one RCU read section. */
+#define MEMFD_LUO_RUN_MAX	4096
+/* Folio entries per index page. */
+#define MEMFD_LUO_PER_PAGE	((PAGE_SIZE - sizeof(struct luo_memfd_index)) / \
+				 sizeof(struct luo_memfd_folio))
+
+/**
+ * struct memfd_luo - a memfd preserved in a session of this kernel
+ * @file: the file, with a reference
+ * @folios: pinned folios by their first page index
+ * @nr: number of @folios
+ * @idx: while frozen: the index pages, in list order
+ * @nr_idx: how many
+ * @frozen: the folios and index pages are preserved through KHO
+ * @bytes: while frozen: bytes of memory the folios and index pages hold
+ * @size: while frozen: file size
+ * @pos: while frozen: file position
+ * @seals: while frozen: seals
+ */
+struct memfd_luo {
+	struct file *file;
+	struct xarray folios;
+	unsigned long nr;
+	struct page **idx;
+	unsigned long nr_idx;
+	bool frozen;
+	u64 bytes;
+	loff_t size;
+	loff_t pos;
+	int seals;
+};
+
+/* Refuse what this version cannot carry, with its own errno and reason. */
+static int memfd_luo_supported(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	long seals;
+
+	if (is_file_hugepages(file)) {
+		pr_err("preserve: hugetlb memfds are not supported\n");
+		return -EOPNOTSUPP;
+	}
+	/* A memfd is a shmem file with no name in any directory. */
+	if (!shmem_file(file) || inode->i_nlink) {
+		pr_err("preserve: fd is not a memfd\n");
+		return -ENOENT;
+	}
+	seals = memfd_fcntl(file, F_GET_SEALS, 0);
+	if (seals < 0)
+		return seals;
+	if (seals & ~MEMFD_LUO_SEALS) {
+		pr_err("preserve: unknown seals %#lx\n", seals & ~MEMFD_LUO_SEALS);
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+/*
+ * The next run of page indices in [@idx, @last] that hold a folio not
+ * pinned yet, or a swap entry: [*@first, *@end].  A pinned folio that is
+ * still in the file at its index ends a run.
+ */
+static bool memfd_luo_next_run(struct memfd_luo *m, pgoff_t idx, pgoff_t last,
+			       pgoff_t *first, pgoff_t *end)
+{
+	XA_STATE(xas, &m->file->f_mapping->i_pages, idx);
+	bool found = false;
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, last) {
+		pgoff_t s, n;
+
+		if (xas_retry(&xas, entry))
+			continue;
+		if (xa_is_value(entry)) {
+			n = 1UL << xas_get_order(&xas);
+			s = round_down(xas.xa_index, n);
+		} else {
+			struct folio *folio = entry;
+
+			s = folio->index;
+			n = folio_nr_pages(folio);
+			if (xa_load(&m->folios, s) == folio) {
+				if (found)
+					break;
+				continue;
+			}
+		}
+		s = max(s, idx);
+		if (found && s != *end + 1)
+			break;
+		if (!found)
+			*first = s;
+		found = true;
+		*end = s + n - 1;
+		if (*end - *first >= MEMFD_LUO_RUN_MAX)
+			break;
+	}
+	rcu_read_unlock();
+	if (found)
+		*end = min(*end, last);
+	return found;
+}
+
+/* Pin the folios over page indices [first, end] into m->folios. */
+static int memfd_luo_pin_run(struct memfd_luo *m, struct folio **batch,
+			     pgoff_t first, pgoff_t end)
+{
+	loff_t start = (loff_t)first << PAGE_SHIFT;
+	loff_t stop = min_t(loff_t, ((loff_t)end + 1) << PAGE_SHIFT,
+			    i_size_read(file_inode(m->file))) - 1;
+
+	while (start <= stop) {
+		pgoff_t off;
+		long n, i;
+
+		n = memfd_pin_folios(m->file, start, stop, batch,
+				     MEMFD_LUO_BATCH, &off);
+		if (n <= 0)
+			return n ? n : -EIO;
+		for (i = 0; i < n; i++) {
+			struct folio *old;
+
+			old = xa_store(&m->folios, batch[i]->index, batch[i],
+				       GFP_KERNEL);
+			if (xa_is_err(old)) {
+				unpin_folios(batch + i, n - i);
+				return xa_err(old);
+			}
+			if (old)
+				unpin_folio(old);
+			else
+				m->nr++;
+		}
+		start = (loff_t)folio_next_index(batch[n - 1]) << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+/*
+ * Bring m->folios up to date with the file: pin what is new, drop the pins
+ * of folios that left the file or lie past its end.
+ */
+static int memfd_luo_sync(struct memfd_luo *m)
+{
+	struct address_space *mapping = m->file->f_mapping;
+	loff_t size = i_size_read(file_inode(m->file));
+	pgoff_t last = size ? (size - 1) >> PAGE_SHIFT : 0;
+	pgoff_t idx = 0, first, end;
+	struct folio **batch, *folio;
+	unsigned long i;
+	int err = 0;
+
+	batch = kmalloc_array(MEMFD_LUO_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	while (size && idx <= last &&
+	       memfd_luo_next_run(m, idx, last, &first, &end)) {
+		err = memfd_luo_pin_run(m, batch, first, end);
+		if (err)
+			break;
+		idx = end + 1;
+		cond_resched();
+	}
+	kfree(batch);
+	if (err)
+		return err;
+	xa_for_each(&m->folios, i, folio) {
+		/* Pinned, so the folio itself stays valid to look at. */
+		if (folio->mapping == mapping && folio->index == i &&
+		    (loff_t)i << PAGE_SHIFT < size)
+			continue;
+		xa_erase(&m->folios, i);
+		unpin_folio(folio);
+		m->nr--;
+	}
+	return 0;
+}
+
+static void memfd_luo_unpin_all(struct memfd_luo *m)
+{
+	struct folio *folio;
+	unsigned long i;
+
+	xa_for_each(&m->folios, i, folio)
+		unpin_folio(folio);
+	xa_destroy(&m->folios);
+	m->nr = 0;
+}
+
+/**
+ * memfd_luo_preserve() - take a memfd into a session
+ * @file: the file
+ * @out: the new state, on success
+ *
+ * Pins every folio of the file; the file keeps them until the session
+ * closes or the kexec happens.
+ *
+ * Return: 0; -ENOENT if @file is not a memfd, -EOPNOTSUPP for a hugetlb
+ * memfd, -EPROTONOSUPPORT for seals this version does not know; -ENOMEM,
+ * or the error pinning gave.  On error nothing stays pinned.
+ */
+int memfd_luo_preserve(struct file *file, struct memfd_luo **out)
+{
+	struct memfd_luo *m;
+	int err;
+
+	err = memfd_luo_supported(file);
+	if (err)
+		return err;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->file = get_file(file);
+	xa_init(&m->folios);
+	err = memfd_luo_sync(m);
+	if (err) {
+		pr_err("preserve: cannot pin the memfd's folios (%d)\n", err);
+		memfd_luo_unpreserve(m);
+		return err;
+	}
+	*out = m;
+	return 0;
+}
+
+/**
+ * memfd_luo_unpreserve() - drop a memfd from its session
+ * @m: its state; not frozen
+ */
+void memfd_luo_unpreserve(struct memfd_luo *m)
+{
+	memfd_luo_unpin_all(m);
+	fput(m->file);
+	kfree(m);
+}
+
+static void memfd_luo_free_idx(struct memfd_luo *m, struct kho_client *c,
+			       unsigned long preserved)
+{
+	unsigned long i;
+
+	for (i = 0; i < m->nr_idx; i++) {
+		if (i < preserved)
+			kho_client_unpreserve_folio(c, page_folio(m->idx[i]));
+		__free_page(m->idx[i]);
+	}
+	kvfree(m->idx);
+	m->idx = NULL;
+	m->nr_idx = 0;
+}
+
+/* Unpreserve the folios of m->folios up to (not including) @stop. */
+static void memfd_luo_unpreserve_folios(struct memfd_luo *m,
+					struct kho_client *c,
+					struct folio *stop)
+{
+	struct folio *folio;
+	unsigned long i;
+
+	xa_for_each(&m->folios, i, folio) {
+		if (folio == stop)
+			break;
+		kho_client_unpreserve_folio(c, folio);
+	}
+}
+
+/* Write the index pages listing m->folios; preserve them. */
+static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
+{
+	struct luo_memfd_index *ix = NULL;
+	unsigned long i, n, p = 0;
+	struct folio *folio;
+	int err;
+
+	n = DIV_ROUND_UP(m->nr, MEMFD_LUO_PER_PAGE);
+	m->idx = kvcalloc(n, sizeof(*m->idx), GFP_KERNEL);
+	if (n && !m->idx)
+		return -ENOMEM;
+	for (m->nr_idx = 0; m->nr_idx < n; m->nr_idx++) {
+		m->idx[m->nr_idx] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!m->idx[m->nr_idx]) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	}
+	xa_for_each(&m->folios, i, folio) {
+		struct luo_memfd_folio *f;
+
+		if (!ix || le64_to_cpu(ix->nr) == MEMFD_LUO_PER_PAGE)
+			ix = page_address(m->idx[p++]);
+		f = &ix->folios[le64_to_cpu(ix->nr)];
+		f->index = cpu_to_le64(i);
+		f->phys_order = cpu_to_le64(PFN_PHYS(folio_pfn(folio)) |
+					    folio_order(folio));
+		le64_add_cpu(&ix->nr, 1);
+	}
+	for (p = 0; p < n; p++) {
+		ix = page_address(m->idx[p]);
+		if (p + 1 < n)
+			ix->next = cpu_to_le64(page_to_phys(m->idx[p + 1]));
+		err = kho_client_preserve_folio(c, page_folio(m->idx[p]));
+		if (err) {
+			memfd_luo_free_idx(m, c, p);
+			return err;
+		}
+	}
+	return 0;
+fail:
+	memfd_luo_free_idx(m, c, 0);
+	return err;
+}
+
+/**
+ * memfd_luo_freeze() - preserve a memfd's memory for the kexec
+ * @m: its state
+ * @c: the live-update KHO client
+ *
+ * Brings the pins up to date with the file, preserves every folio and
+ * writes and preserves the index pages.  Called from KHO's FINALIZE.
+ *
+ * Return: 0, or an error with nothing preserved.
+ */
+int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c)
+{
+	struct inode *inode = file_inode(m->file);
+	struct folio *folio;
+	unsigned long i;
+	int err;
+
+	inode_lock_shared(inode);
+	err = memfd_luo_sync(m);
+	m->size = i_size_read(inode);
+	inode_unlock_shared(inode);
+	if (err)
+		return err;
+	m->seals = memfd_fcntl(m->file, F_GET_SEALS, 0);
+	m->pos = READ_ONCE(m->file->f_pos);
+	m->bytes = 0;
+	xa_for_each(&m->folios, i, folio) {
+		err = kho_client_preserve_folio(c, folio);
+		if (err) {
+			pr_err("freeze: cannot preserve the folio at index %lu (%d)\n",
+			       i, err);
+			memfd_luo_unpreserve_folios(m, c, folio);
+			return err;
+		}
+		m->bytes += folio_size(folio);
+	}
+	err = memfd_luo_write_idx(m, c);
+	if (err) {
+		memfd_luo_unpreserve_folios(m, c, NULL);
+		return err;
+	}
+	m->bytes += (u64)m->nr_idx << PAGE_SHIFT;
+	m->frozen = true;
+	return 0;
+}
+
+/**
+ * memfd_luo_unfreeze() - undo memfd_luo_freeze() after an abort
+ * @m: its state
+ * @c: the live-update KHO client
+ */
+void memfd_luo_unfreeze(struct memfd_luo *m, struct kho_client *c)
+{
+	if (!m->frozen)
+		return;
+	memfd_luo_unpreserve_folios(m, c, NULL);
+	memfd_luo_free_idx(m, c, m->nr_idx);
+	m->frozen = false;
+}
+
+/**
+ * memfd_luo_write_fdt() - describe a frozen memfd in the current FDT node
+ * @m: its state
+ * @fdt: the sub-FDT being written, inside the file's node
+ *
+ * Return: 0 or a libfdt error.
+ */
+int memfd_luo_write_fdt(struct memfd_luo *m, void *fdt)
+{
+	const char *fname = m->file->f_path.dentry->d_name.name;
+	u64 first = m->nr_idx ? page_to_phys(m->idx[0]) : 0;
+
+	return fdt_property_string(fdt, LUO_FDT_FILE_COMPATIBLE,
+				   LUO_MEMFD_COMPATIBLE) ?:
+	       fdt_property_u64(fdt, LUO_MEMFD_SIZE, m->size) ?:
+	       fdt_property_u64(fdt, LUO_MEMFD_POS, m->pos) ?:
+	       fdt_property_u32(fdt, LUO_MEMFD_FLAGS,
+				m->file->f_flags & MEMFD_LUO_FLAGS) ?:
+	       fdt_property_u32(fdt, LUO_MEMFD_SEALS, m->seals) ?:
+	       fdt_property_u32(fdt, LUO_MEMFD_MODE,
+				file_inode(m->file)->i_mode & 0777) ?:
+	       fdt_property_string(fdt, LUO_MEMFD_FNAME, fname) ?:
+	       fdt_property_u64(fdt, LUO_MEMFD_INDEX, first) ?:
+	       fdt_property_u64(fdt, LUO_MEMFD_NR_FOLIOS, m->nr) ?:
+	       fdt_property_u64(fdt, LUO_MEMFD_BYTES, m->bytes);
+}
+
+/* Next kernel: the properties of one memfd node, checked. */
+struct memfd_luo_in {
+	u64 size, pos, index, nr, bytes;
+	u32 flags, seals, mode;
+	const char *fname;
+};
+
+static bool memfd_luo_u64(const void *fdt, int node, const char *name,
+			  u64 *v)
+{
+	int len;
+	const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != sizeof(*p))
+		return false;
+	*v = fdt64_ld(p);
+	return true;
+}
+
+static bool memfd_luo_u32(const void *fdt, int node, const char *name,
+			  u32 *v)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != sizeof(*p))
+		return false;
+	*v = fdt32_ld(p);
+	return true;
+}
+
+static const char *memfd_luo_read(const void *fdt, int node,
+				  struct memfd_luo_in *in)
+{
+	int len;
+
+	if (!memfd_luo_u64(fdt, node, LUO_MEMFD_SIZE, &in->size) ||
+	    !memfd_luo_u64(fdt, node, LUO_MEMFD_POS, &in->pos) ||
+	    !memfd_luo_u64(fdt, node, LUO_MEMFD_INDEX, &in->index) ||
+	    !memfd_luo_u64(fdt, node, LUO_MEMFD_NR_FOLIOS, &in->nr) ||
+	    !memfd_luo_u64(fdt, node, LUO_MEMFD_BYTES, &in->bytes) ||
+	    !memfd_luo_u32(fdt, node, LUO_MEMFD_FLAGS, &in->flags) ||
+	    !memfd_luo_u32(fdt, node, LUO_MEMFD_SEALS, &in->seals) ||
+	    !memfd_luo_u32(fdt, node, LUO_MEMFD_MODE, &in->mode))
+		return "a property is missing or has the wrong size";
+	in->fname = fdt_getprop(fdt, node, LUO_MEMFD_FNAME, &len);
+	if (!in->fname || len < 2 || len > NAME_MAX + 1 ||
+	    strnlen(in->fname, len) != len - 1 || strchr(in->fname, '/'))
+		return "bad file name";
+	if (in->size > MAX_LFS_FILESIZE || in->pos > MAX_LFS_FILESIZE)
+		return "size or position out of range";
+	if (in->flags & ~MEMFD_LUO_FLAGS || (in->flags & O_ACCMODE) == O_ACCMODE)
+		return "unknown open flags";
+	if (in->seals & ~MEMFD_LUO_SEALS)
+		return "unknown seals";
+	if (in->mode & ~0777)
+		return "bad mode";
+	if (in->nr > DIV_ROUND_UP_ULL(in->size, PAGE_SIZE) ||
+	    !in->nr != !in->index || !PAGE_ALIGNED(in->index))
+		return "bad folio list";
+	return NULL;
+}
+
+/**
+ * memfd_luo_check() - check a memfd node of the incoming sub-FDT
+ * @fdt: the sub-FDT
+ * @node: the file's node
+ * @bytes: set to the memory the memfd holds
+ *
+ * The folio list itself is checked as it is read, in preserved memory.
+ *
+ * Return: 0, or -EINVAL after a one-line reason in the log.
+ */
+int memfd_luo_check(const void *fdt, int node, u64 *bytes)
+{
+	struct memfd_luo_in in;
+	const char *why = memfd_luo_read(fdt, node, &in);
+
+	if (why) {
+		pr_err("incoming %s: %s\n", fdt_get_name(fdt, node, NULL), why);
+		return -EINVAL;
+	}
+	*bytes = in.bytes;
+	return 0;
+}
+
+/*
+ * Walk the folio list of an incoming memfd: call @fn on every entry after
+ * checking it against the file's size and the entries before it.  Index
+ * pages are restored, read and freed on the way.  Returns 0 or the first
+ * error; what is left of the list stays unclaimed in KHO.
+ */
+static int memfd_luo_walk(const struct memfd_luo_in *in, struct kho_client *c,
+			  int (*fn)(pgoff_t index, struct folio *folio,
+				    void *arg),
+			  void *arg)
+{
+	pgoff_t end = DIV_ROUND_UP_ULL(in->size, PAGE_SIZE), next = 0;
+	phys_addr_t phys = in->index;
+	u64 seen = 0;
+	int err = 0;
+
+	while (phys && !err) {
+		struct folio *ipage = kho_client_restore_folio(c, phys);
+		struct luo_memfd_index *ix;
+		u64 i, nr;
+
+		if (!ipage || folio_order(ipage)) {
+			pr_err("index page %pa was not preserved\n", &phys);
+			return -EIO;
+		}
+		ix = folio_address(ipage);
+		nr = le64_to_cpu(ix->nr);
+		if (!nr || nr > MEMFD_LUO_PER_PAGE || seen + nr > in->nr) {
+			pr_err("index page %pa holds a bad count\n", &phys);
+			err = -EIO;
+		}
+		for (i = 0; !err && i < nr; i++) {
+			u64 index = le64_to_cpu(ix->folios[i].index);
+			u64 po = le64_to_cpu(ix->folios[i].phys_order);
+			unsigned int order = po & LUO_MEMFD_ORDER_MASK;
+			phys_addr_t fphys = po & PAGE_MASK;
+			struct folio *folio;
+
+			if (order > MAX_PAGE_ORDER || index < next ||
+			    !IS_ALIGNED(index, 1UL << order) ||
+			    index + (1UL << order) > ALIGN(end, 1UL << order) ||
+			    po & ~(PAGE_MASK | LUO_MEMFD_ORDER_MASK)) {
+				pr_err("bad folio entry (index %llu, %#llx)\n",
+				       index, po);
+				err = -EIO;
+				break;
+			}
+			folio = kho_client_restore_folio(c, fphys);
+			if (!folio || folio_order(folio) != order) {
+				pr_err("folio at %pa (index %llu) was not preserved as order %u\n",
+				       &fphys, index, order);
+				if (folio)
+					folio_put(folio);
+				err = -EIO;
+				break;
+			}
+			next = index + (1UL << order);
+			err = fn(index, folio, arg);
+		}
+		seen += nr;
+		phys = le64_to_cpu(ix->next);
+		folio_put(ipage);
+		cond_resched();
+	}
+	if (!err && seen != in->nr) {
+		pr_err("folio list holds %llu folios, not %llu\n", seen, in->nr);
+		err = -EIO;
+	}
+	return err;
+}
+
+static int memfd_luo_insert(pgoff_t index, struct folio *folio, void *arg)
+{
+	int err;
+
+	folio = page_rmappable_folio(&folio->page);
+	err = shmem_insert_folio(arg, folio, index);
+	if (err)
+		pr_err("cannot put the folio at index %lu back (%d)\n",
+		       index, err);
+	/* The page cache holds its own references now. */
+	folio_put(folio);
+	return err;
+}
+
+/* Open flags, position, mode and seals, as they were. */
+static struct file *memfd_luo_finish_file(struct file *file,
+					  const struct memfd_luo_in *in)
+{
+	struct inode *inode = file_inode(file);
+	long err;
+
+	inode->i_mode = (inode->i_mode & ~0777) | in->mode;
+	/* A new shmem file is sealed with F_SEAL_SEAL; open it to seals. */
+	SHMEM_I(inode)->seals &= ~F_SEAL_SEAL;
+	err = memfd_fcntl(file, F_ADD_SEALS, in->seals);
+	if (err) {
+		fput(file);
+		return ERR_PTR(err);
+	}
+	if ((in->flags & O_ACCMODE) != O_RDWR) {
+		struct file *f = dentry_open(&file->f_path, in->flags,
+					     current_cred());
+
+		fput(file);
+		if (IS_ERR(f))
+			return f;
+		file = f;
+	}
+	file->f_flags |= in->flags & (O_APPEND | O_NONBLOCK | O_LARGEFILE);
+	file->f_pos = in->pos;
+	return file;
+}
+
+/**
+ * memfd_luo_retrieve() - make an incoming memfd a file again
+ * @fdt: the sub-FDT
+ * @node: the file's node, checked by memfd_luo_check()
+ * @c: the live-update KHO client
+ *
+ * Return: the new file, with its folios at their old physical addresses,
+ * or an ERR_PTR().  After an error, whatever of the memfd was not taken
+ * back stays unclaimed in KHO.
+ */
+struct file *memfd_luo_retrieve(const void *fdt, int node,
+				struct kho_client *c)
+{
+	struct memfd_luo_in in;
+	struct file *file;
+	struct inode *inode;
+	int err;
+
+	if (memfd_luo_read(fdt, node, &in))
+		return ERR_PTR(-EINVAL);
+	/* The file name is "memfd:" and the name memfd_create() was given. */
+	file = shmem_file_setup(in.fname, 0, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	file->f_flags |= O_LARGEFILE;
+	inode = file_inode(file);
+	inode_lock(inode);
+	i_size_write(inode, in.size);
+	err = memfd_luo_walk(&in, c, memfd_luo_insert, file);
+	inode_unlock(inode);
+	if (err) {
+		fput(file);
+		return ERR_PTR(err);
+	}
+	return memfd_luo_finish_file(file, &in);
+}
+
+static int memfd_luo_free_one(pgoff_t index, struct folio *folio, void *arg)
+{
+	*(u64 *)arg += folio_size(folio);
+	folio_put(folio);
+	return 0;
+}
+
+/**
+ * memfd_luo_release() - give an incoming memfd's memory back
+ * @fdt: the sub-FDT
+ * @node: the file's node
+ * @c: the live-update KHO client
+ *
+ * Return: bytes given to the page allocator, index pages included.
+ */
+u64 memfd_luo_release(const void *fdt, int node, struct kho_client *c)
+{
+	struct memfd_luo_in in;
+	u64 bytes = 0;
+
+	if (memfd_luo_read(fdt, node, &in))
+		return 0;
+	memfd_luo_walk(&in, c, memfd_luo_free_one, &bytes);
+	return bytes + DIV_ROUND_UP_ULL(in.nr, MEMFD_LUO_PER_PAGE) * PAGE_SIZE;
+}
