@@ -36,7 +36,7 @@ copy_with_libs "$(command -v dtc)" usr/bin/dtc
 # Guest test programs: small static C helpers.
 for c in "$guest"/progs/*.c; do
 	[ -f "$c" ] || continue
-	gcc -static -O2 -Wall -Werror -o "$root/kho/bin/$(basename "$c" .c)" "$c" ||
+	gcc -static -O2 -Wall -Werror -I "$KHO_ROOT/include/uapi" -o "$root/kho/bin/$(basename "$c" .c)" "$c" ||
 		die "guest program $c does not build"
 done
 
