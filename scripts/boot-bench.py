@@ -4,7 +4,9 @@
 
 Each run boots kernel A with the boot_bench scenario; A preserves a load
 through kernel/kho/test_bench.c (kho_bench=), finalizes and kexecs into B.
-The baseline kexecs without a handover.  From B's console it takes:
+The baseline boots A and B with kho=off: since kexec -e commits a
+handover whenever KHO is on, that is the kexec without one.  From B's
+console it takes:
 
   boot      B's printk time at "Run /init as init process" (the kernel's
             own boot, from the start of its clock to user space)
@@ -58,7 +60,8 @@ TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic")
 def one_run(name, bench, handover, rep, args):
     tag = re.sub(r"\W+", "_", name)
     log = os.path.join(BUILD, "logs", "bench", f"{tag}-{rep}.log")
-    append = f"kho=on kunit.enable=0 kho_t.handover={int(handover)}"
+    kho = "on" if handover else "off"
+    append = f"kho={kho} kunit.enable=0 kho_t.handover={int(handover)}"
     if bench:
         append += f" kho_bench={bench}"
     cmd = [sys.executable, QEMU_RUN, "--scenario", "boot_bench", "--mem", args.mem, "--prealloc",

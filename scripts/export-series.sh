@@ -50,6 +50,7 @@ groups=(
 "include/linux/kho.h include/linux/kexec_handover.h include/linux/kho kernel/kho|kho: add kexec handover core|The KHO core: command line, scratch regions, tracking of preserved memory, the FDT handover and its validation, debugfs, and the driver API in <linux/kho.h>."
 "mm/memblock|mm/memblock: add KHO support files|memblock's side of KHO: scratch regions, scratch-only allocation, kernel-reserved accounting and reserve_mem preservation."
 "arch/x86|x86/kho: add boot-protocol and KASLR support|x86 parts of KHO: the SETUP_KEXEC_KHO setup_data entry and scratch-only KASLR."
+"include/uapi/linux/liveupdate.h kernel/liveupdate mm/memfd_luo.c|liveupdate: add /dev/liveupdate sessions that carry memfds|Live update on KHO: upstream's /dev/liveupdate uAPI, sessions frozen at kexec -e into the liveupdate client's sub-FDT, and memfds carried zero-copy (mm/memfd_luo.c). Built by the hooks that follow."
 "Documentation/kho|Documentation/kho: document KHO|Admin guide, concepts and the FDT ABI."
 "tools/testing/memblock|memblock tests: add cases for KHO support|Simulator cases for kernel-reserved accounting, scratch-only allocation and the sorted bulk reservation."
 "tools/testing/kho|tools/testing/kho: add a userspace simulator of the KHO core|Builds the KHO core's own source files in userspace for property tests, fuzzing and benchmarks."

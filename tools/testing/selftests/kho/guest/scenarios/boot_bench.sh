@@ -2,8 +2,9 @@
 # boot_bench: one run of the boot-time benchmark (scripts/boot-bench.py).
 # A preserves what kho_bench= asks (kernel/kho/test_bench.c, maybe nothing)
 # and kexecs into B; the host reads B's timings off the console.
-# kho_t.handover=1 finalizes first; kho_t.handover=0 kexecs without a
-# handover and without kho_bench= on B's command line: the baseline.
+# kho_t.handover=1 finalizes first; kho_t.handover=0 (booted with kho=off,
+# which B inherits) kexecs without a handover and without kho_bench= on
+# B's command line: the baseline.
 # B gets A's TSC frequency (tsc_early_khz=): B's clock then starts at the
 # same point of every boot, whether or not the early calibration works
 # under emulation, and B's printk times compare across runs.
