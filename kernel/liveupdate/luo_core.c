@@ -25,6 +25,7 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hashtable.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kho.h>
@@ -35,6 +36,7 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringhash.h>
 #include <linux/uaccess.h>
 
 #include "luo_internal.h"
@@ -47,6 +49,51 @@ const void *luo_in_fdt;
 /* Sessions of this kernel, and those that came from the previous one. */
 static LIST_HEAD(luo_out);
 static LIST_HEAD(luo_in);
+
+/*
+ * Both lists' sessions by name, for thousands of sessions: chained, so
+ * the bucket count bounds nothing.
+ */
+#define LUO_NAME_HASH_BITS	10
+static DEFINE_HASHTABLE(luo_names, LUO_NAME_HASH_BITS);
+
+static u32 luo_name_key(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
+/* Put a session on its list (outgoing or incoming) and in the table. */
+static void luo_session_link(struct luo_session *s)
+{
+	list_add_tail(&s->list, s->incoming ? &luo_in : &luo_out);
+	hash_add(luo_names, &s->hash, luo_name_key(s->name));
+}
+
+/**
+ * luo_session_unlink() - take a session off its list, if it is on one
+ * @s: the session
+ *
+ * It can no longer be found by name.  luo_lock held.
+ */
+void luo_session_unlink(struct luo_session *s)
+{
+	if (list_empty(&s->list))
+		return;
+	list_del_init(&s->list);
+	hash_del(&s->hash);
+}
+
+/* The outgoing or the incoming session of a name. */
+static struct luo_session *luo_find(bool incoming, const char *name)
+{
+	struct luo_session *s;
+
+	hash_for_each_possible(luo_names, s, hash, luo_name_key(name)) {
+		if (s->incoming == incoming && !strcmp(s->name, name))
+			return s;
+	}
+	return NULL;
+}
 
 /* Bytes of sub-FDT per session and per file, to start the estimate. */
 #define LUO_FDT_SESSION_BYTES	192
@@ -334,17 +381,6 @@ int luo_give_file(struct file *file, unsigned int flags, __s32 *kfd,
 
 static atomic_t luo_dev_open = ATOMIC_INIT(0);
 
-static struct luo_session *luo_find(struct list_head *list, const char *name)
-{
-	struct luo_session *s;
-
-	list_for_each_entry(s, list, list) {
-		if (!strcmp(s->name, name))
-			return s;
-	}
-	return NULL;
-}
-
 /* A session name: 1 to 63 bytes and a NUL. */
 static int luo_name_ok(const __u8 *name)
 {
@@ -368,12 +404,13 @@ static int luo_create_session(void __user *uarg)
 	guard(mutex)(&luo_lock);
 	if (luo_out_state.frozen)
 		return -EBUSY;
-	if (luo_find(&luo_out, arg.name))
+	if (luo_find(false, arg.name))
 		return -EEXIST;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	strscpy(s->name, arg.name);
+	INIT_LIST_HEAD(&s->list);
 	INIT_LIST_HEAD(&s->files);
 	file = luo_session_file(s);
 	if (IS_ERR(file)) {
@@ -381,7 +418,7 @@ static int luo_create_session(void __user *uarg)
 		return PTR_ERR(file);
 	}
 	s->open = true;
-	list_add_tail(&s->list, &luo_out);
+	luo_session_link(s);
 	/* On failure the file's release frees the session. */
 	return luo_give_file(file, O_CLOEXEC, &arg.fd, uarg, &arg, sizeof(arg),
 			     usize);
@@ -400,7 +437,7 @@ static int luo_retrieve_session(void __user *uarg)
 	if (err)
 		return err;
 	guard(mutex)(&luo_lock);
-	s = luo_find(&luo_in, arg.name);
+	s = luo_find(true, arg.name);
 	if (!s)
 		return -ENOENT;
 	if (s->open)
@@ -473,7 +510,7 @@ static u32 luo_in_count(u64 *bytes)
 static const char *luo_in_file(const void *fdt, struct luo_session *s,
 			       int node)
 {
-	struct luo_file *f, *g;
+	struct luo_file *f;
 	const fdt64_t *tok;
 	u64 bytes;
 	int len;
@@ -485,19 +522,15 @@ static const char *luo_in_file(const void *fdt, struct luo_session *s,
 		return "a file without a token";
 	if (memfd_luo_check(fdt, node, &bytes))
 		return "a malformed memfd";
+	if (luo_file_find(s, fdt64_ld(tok)))
+		return "two files with one token";
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return "out of memory";
 	f->token = fdt64_ld(tok);
 	f->node = node;
-	list_for_each_entry(g, &s->files, list) {
-		if (g->token == f->token) {
-			kfree(f);
-			return "two files with one token";
-		}
-	}
-	list_add_tail(&f->list, &s->files);
-	s->nr_files++;
+	f->bytes = bytes;
+	luo_file_link(s, f);
 	if (check_add_overflow(s->bytes, bytes, &s->bytes))
 		return "byte count overflows";
 	return NULL;
@@ -513,16 +546,17 @@ static const char *luo_in_session(const void *fdt, int node)
 	if (!name || len < 2 || len > LIVEUPDATE_SESSION_NAME_LENGTH ||
 	    strnlen(name, len) != len - 1)
 		return "a session without a proper name";
-	if (luo_find(&luo_in, name))
+	if (luo_find(true, name))
 		return "two sessions with one name";
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return "out of memory";
 	strscpy(s->name, name);
+	INIT_LIST_HEAD(&s->list);
 	INIT_LIST_HEAD(&s->files);
 	s->incoming = true;
 	s->node = node;
-	list_add_tail(&s->list, &luo_in);
+	luo_session_link(s);
 	fdt_for_each_subnode(child, fdt, node) {
 		why = luo_in_file(fdt, s, child);
 		if (why)
@@ -579,18 +613,34 @@ static int __init luo_in_init(void)
  * debugfs: liveupdate/
  */
 
+static const char *luo_file_state(const struct luo_file *f)
+{
+	if (!f->status)
+		return "waiting";
+	return f->status > 0 ? "retrieved" : "gone";
+}
+
 static int luo_sessions_show(struct seq_file *m, void *v)
 {
 	struct luo_session *s;
+	struct luo_file *f;
 
 	seq_puts(m, "# direction name files bytes state\n");
+	seq_puts(m, "#   file token bytes state\n");
 	guard(mutex)(&luo_lock);
-	list_for_each_entry(s, &luo_out, list)
+	list_for_each_entry(s, &luo_out, list) {
 		seq_printf(m, "out %s %u - %s\n", s->name, s->nr_files,
 			   s->open ? "open" : "closed");
-	list_for_each_entry(s, &luo_in, list)
+		list_for_each_entry(f, &s->files, list)
+			seq_printf(m, "  file %llu - preserved\n", f->token);
+	}
+	list_for_each_entry(s, &luo_in, list) {
 		seq_printf(m, "in %s %u %llu %s\n", s->name, s->nr_files,
 			   s->bytes, s->open ? "retrieved" : "waiting");
+		list_for_each_entry(f, &s->files, list)
+			seq_printf(m, "  file %llu %llu %s\n", f->token, f->bytes,
+				   luo_file_state(f));
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(luo_sessions);
@@ -613,7 +663,6 @@ static ssize_t luo_release_write(struct file *file, const char __user *ubuf,
 			continue;
 		pr_info("released session %s: %llu bytes\n", s->name,
 			luo_session_release_files(s));
-		list_del_init(&s->list);
 		luo_session_free(s);
 		n++;
 	}

@@ -19,25 +19,32 @@ struct memfd_luo;
 /**
  * struct luo_file - a file in a session
  * @list: entry in &struct luo_session.files
+ * @hash: entry in the table of files by session and token
+ * @session: the session it is in
  * @token: the token userspace gave it
  * @memfd: outgoing: the preserved memfd's state
  * @inode: outgoing: its inode, the key that keeps it in one session
  * @node: incoming: offset of its node in the sub-FDT
+ * @bytes: incoming: memory it holds, index pages included
  * @status: incoming: 0 until retrieved, 1 once retrieved, or the error
  *	the one retrieve attempt gave
  */
 struct luo_file {
 	struct list_head list;
+	struct hlist_node hash;
+	struct luo_session *session;
 	u64 token;
 	struct memfd_luo *memfd;
 	struct inode *inode;
 	int node;
+	u64 bytes;
 	int status;
 };
 
 /**
  * struct luo_session - a named set of files carried across kexec
- * @list: entry in the outgoing or the incoming session list
+ * @list: entry in the outgoing or the incoming session list, or empty
+ * @hash: entry in the table of sessions by name while on a list
  * @name: its name, NUL-terminated
  * @files: its &struct luo_file list
  * @nr_files: how many
@@ -50,6 +57,7 @@ struct luo_file {
  */
 struct luo_session {
 	struct list_head list;
+	struct hlist_node hash;
 	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
 	struct list_head files;
 	unsigned int nr_files;
@@ -66,6 +74,7 @@ extern const void *luo_in_fdt;
 /* luo_core.c */
 bool luo_frozen(void);
 void luo_session_closed(struct luo_session *s);
+void luo_session_unlink(struct luo_session *s);
 int luo_arg_in(void *karg, size_t ksize, size_t min, void __user *uarg,
 	       u32 *usize);
 int luo_arg_out(void __user *uarg, const void *karg, size_t ksize, u32 usize);
@@ -76,6 +85,8 @@ int luo_give_file(struct file *file, unsigned int flags, __s32 *kfd,
 struct file *luo_session_file(struct luo_session *s);
 void luo_session_free(struct luo_session *s);
 u64 luo_session_release_files(struct luo_session *s);
+struct luo_file *luo_file_find(struct luo_session *s, u64 token);
+void luo_file_link(struct luo_session *s, struct luo_file *f);
 
 /* mm/memfd_luo.c */
 int memfd_luo_preserve(struct file *file, struct memfd_luo **out);

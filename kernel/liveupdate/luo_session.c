@@ -15,6 +15,8 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -23,9 +25,54 @@
 /* Inodes of the memfds in outgoing sessions: each may be in one only. */
 static DEFINE_XARRAY(luo_inodes);
 
+/*
+ * Files of every session by (session, token), so that a session of
+ * hundreds of files finds a token without walking them.  The table grows
+ * by chaining; 4096 buckets keep the chains short for a host's worth.
+ */
+#define LUO_TOKEN_HASH_BITS	12
+static DEFINE_HASHTABLE(luo_tokens, LUO_TOKEN_HASH_BITS);
+
+static u32 luo_token_key(struct luo_session *s, u64 token)
+{
+	return hash_64(token, 32) ^ hash_ptr(s, 32);
+}
+
+/**
+ * luo_file_link() - add a file to a session
+ * @s: the session
+ * @f: the file, its token set and not in @s yet
+ */
+void luo_file_link(struct luo_session *s, struct luo_file *f)
+{
+	f->session = s;
+	list_add_tail(&f->list, &s->files);
+	hash_add(luo_tokens, &f->hash, luo_token_key(s, f->token));
+	s->nr_files++;
+}
+
+/**
+ * luo_file_find() - a session's file by token
+ * @s: the session
+ * @token: the token
+ *
+ * Return: the file, or NULL.
+ */
+struct luo_file *luo_file_find(struct luo_session *s, u64 token)
+{
+	struct luo_file *f;
+
+	hash_for_each_possible(luo_tokens, f, hash, luo_token_key(s, token)) {
+		if (f->token == token && f->session == s)
+			return f;
+	}
+	return NULL;
+}
+
 static void luo_file_free(struct luo_session *s, struct luo_file *f)
 {
 	list_del(&f->list);
+	hash_del(&f->hash);
 	s->nr_files--;
 	if (f->memfd) {
 		xa_erase(&luo_inodes, (unsigned long)f->inode);
@@ -47,8 +94,7 @@ void luo_session_free(struct luo_session *s)
 
 	list_for_each_entry_safe(f, tmp, &s->files, list)
 		luo_file_free(s, f);
-	if (!list_empty(&s->list))
-		list_del(&s->list);
+	luo_session_unlink(s);
 	kfree(s);
 }
 
@@ -70,17 +116,6 @@ u64 luo_session_release_files(struct luo_session *s)
 		f->status = -ENOENT;
 	}
 	return bytes;
-}
-
-static struct luo_file *luo_file_find(struct luo_session *s, u64 token)
-{
-	struct luo_file *f;
-
-	list_for_each_entry(f, &s->files, list) {
-		if (f->token == token)
-			return f;
-	}
-	return NULL;
 }
 
 static int luo_preserve_fd(struct luo_session *s, void __user *uarg)
@@ -125,8 +160,7 @@ static int luo_preserve_fd(struct luo_session *s, void __user *uarg)
 		kfree(f);
 		return err;
 	}
-	list_add_tail(&f->list, &s->files);
-	s->nr_files++;
+	luo_file_link(s, f);
 	return 0;
 }
 
@@ -180,7 +214,7 @@ static int luo_finish(struct luo_session *s, void __user *uarg)
 		}
 	}
 	/* Off the incoming list: it goes when its descriptor closes. */
-	list_del_init(&s->list);
+	luo_session_unlink(s);
 	return 0;
 }
 
