@@ -40,6 +40,10 @@ for c in "$guest"/progs/*.c; do
 		die "guest program $c does not build"
 done
 
+# The operator's tool for /dev/liveupdate.
+make -s -C "$KHO_ROOT/tools/liveupdate" OUTPUT="$root/usr/sbin/" ||
+	die "tools/liveupdate does not build"
+
 cp "$guest/init" "$root/init"
 cp "$guest/lib.sh" "$root/kho/lib.sh"
 cp -r "$guest/scenarios" "$root/kho/scenarios"

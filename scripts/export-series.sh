@@ -54,6 +54,7 @@ groups=(
 "Documentation/kho|Documentation/kho: document KHO|Admin guide, concepts and the FDT ABI."
 "tools/testing/memblock|memblock tests: add cases for KHO support|Simulator cases for kernel-reserved accounting, scratch-only allocation and the sorted bulk reservation."
 "tools/testing/kho|tools/testing/kho: add a userspace simulator of the KHO core|Builds the KHO core's own source files in userspace for property tests, fuzzing and benchmarks."
+"tools/liveupdate|tools/liveupdate: add an operator's tool for /dev/liveupdate|Holds files in a session until kexec; after it lists what came, hands memfds to a program or copies one out, and releases sessions nobody wants."
 "tools/testing/selftests/kho|selftests/kho: add end-to-end tests in QEMU|Boot, preserve, kexec and check what survived."
 )
 for g in "${groups[@]}"; do
