@@ -404,6 +404,23 @@ class SeriesTest:
         return re.search(r"series: (\d+ patches)", text).group(1)
 
 
+def luo_files(*names, retrieved=True):
+    """Checks luo_test makes for each retrieved memfd."""
+    return tuple(f"{n}.{c}" for n in names
+                 for c in ("retrieved",) * retrieved +
+                 ("bytes", "frames", "attrs", "thp", "cloexec"))
+
+
+def luo_test(name, mode, a=(), b=(), extra="", mem="1G", timeout=300, post=None):
+    """A live-update scenario (guest/scenarios/luo.sh): A holds sessions of
+    luo_test's MODE and kexec -e commits them; B checks them."""
+    common = ("ready", "not_finalized_a", "accepted", "no_waiting")
+    return QemuTest(name, scenario="luo", mem=mem, timeout=timeout,
+                    append=f"kho=on kunit.enable=0 luo.test={name} luo.mode={mode} {extra}",
+                    expect=[f"{name}.{c}" for c in common + tuple(a) + tuple(b)],
+                    post=post)
+
+
 TESTS = [
     CheckpatchTest(),
     SeriesTest(),
@@ -462,15 +479,49 @@ TESTS = [
                extra="kho_test_folios=64 kho_test_folios.skip=ktest-b",
                checks=("hop1.ktest-a", "hop1.ktest-a.claimed", "reported", "unknown",
                        "memfree", "released")),
-    QemuTest("luo_memfd_survives", scenario="luo_memfd", mem="3G", timeout=480,
-             append="kho=on kunit.enable=0 luo.test=luo_memfd_survives",
-             expect=["luo_memfd_survives." + c for c in (
-                 "ready", "not_finalized", "thp_in_a", "sparse_in_a", "accepted",
-                 "state", "retrieve_session", "finish", "no_waiting")] +
-                    [f"luo_memfd_survives.{f}.{c}"
-                     for f in ("small", "thp", "big", "sparse", "sealed")
-                     for c in ("retrieved", "bytes", "frames", "attrs", "thp", "cloexec")],
+    luo_test("luo_memfd_survives", "memfd", mem="3G", timeout=480,
+             a=("thp_in_a", "sparse_in_a"),
+             b=("state", "retrieve_session", "finish") +
+               luo_files("small", "thp", "big", "sparse", "sealed"),
              post=a_committed_at_kexec),
+    luo_test("luo_sessions", "errors",
+             a=("second_opener", "second_process", "create", "name_collision",
+                "empty_name", "unterminated_name", "short_size", "retrieve_in_a",
+                "unknown_ioctl", "preserve", "token_collision", "same_memfd",
+                "preserve2", "memfd_in_two_sessions", "preserve3", "pipe",
+                "named_file", "hugetlb", "bad_fd", "retrieve_outgoing",
+                "finish_outgoing", "get_name", "get_name_value",
+                "second_process_sessions"),
+             b=("state", "state_finish", "retrieve_session", "retrieve_session_twice",
+                "unknown_session", "unknown_token", "retrieve_fd", "retrieve_fd_twice",
+                "finish_early", "preserve_incoming", "retrieve_fd2", "finish",
+                "retrieve_finished", "retrieve_after_close", "vm2_bytes", "finish_vm2",
+                "other_process") + luo_files("m1", "m2", retrieved=False)),
+    luo_test("luo_session_closed", "closed",
+             a=("held", "memfree_back", "frozen_closed", "abort_drops",
+                "memfree_back_abort", "preserve_kept"),
+             b=("state", "state_finish", "gone", "gone2", "not_listed", "kept",
+                "finish") + luo_files("kept", retrieved=False)),
+    luo_test("luo_unretrieved_release", "unretrieved",
+             b=("state", "state_finish", "listed", "release_unknown", "release_small",
+                "release",
+                "memfree", "release_log", "gone", "retrieve_released", "wanted",
+                "finish") + luo_files("wanted", retrieved=False)),
+    luo_test("luo_reboot_fail", "light", extra="luo.fail=1",
+             a=("thp_in_a", "sparse_in_a", "kexec_fails", "logged", "not_finalized",
+                "sessions_intact", "still_loaded"),
+             b=("state", "retrieve_session", "finish") +
+               luo_files("small", "thp", "sparse", "sealed")),
+    luo_test("luo_chain3", "light", extra="luo.chain=1", timeout=600,
+             a=("thp_in_a", "sparse_in_a"),
+             b=tuple("b." + c for c in ("state", "retrieve_session", "finish",
+                                        "preserve_again", "state_finish") +
+                     luo_files("small", "thp", "sparse", "sealed")) +
+               ("c_accepted",) +
+               tuple("c." + c for c in ("state", "retrieve_session", "finish") +
+                     luo_files("small", "thp", "sparse", "sealed"))),
+    luo_test("luo_scale", "scale", mem="2G", a=("held",),
+             b=("state_finish", "wide", "sessions")),
     QemuTest("load_no_fit", append="kho=on kho_scratch=4M,4M,4M kunit.enable=0",
              expect=["load_no_fit." + c for c in ("small", "refused", "message",
                                                   "not_loaded")]),

@@ -2,12 +2,20 @@
 /*
  * luo_test: the guest side of the live-update tests.
  *
- *   luo_test hold MODE        first kernel: build the sessions MODE asks
- *                             for, check what must be checked there, write
- *                             "ready" to /tmp/luo.ready and hold every
- *                             session open until killed (or the kexec)
- *   luo_test check MODE       next kernel: retrieve and check everything
- *   luo_test errors           the errno of every misuse
+ *   luo_test hold MODE [PREFIX]   first kernel: build the sessions MODE
+ *                                 asks for, check what must be checked
+ *                                 there, write "ready" to /tmp/luo.ready
+ *                                 and hold every session open until
+ *                                 killed (or the kexec)
+ *   luo_test check MODE [PREFIX]  next kernel: retrieve and check them
+ *   luo_test relay MODE [PREFIX]  middle of a chain: check, change some
+ *                                 bytes, preserve everything again, hold
+ *
+ * MODE: memfd (every kind of memfd), light (the same without the 1 GiB
+ * one), errors (every misuse and its errno, two processes), closed
+ * (sessions closed before the kexec), unretrieved (sessions B releases),
+ * scale (thousands of sessions from several processes, and a session of
+ * hundreds of memfds).
  *
  * What the first kernel saw (sha256 of each memfd's data extents, its
  * size, position, flags and seals, the physical frames of its pages) goes
@@ -335,6 +343,27 @@ static void fill(int fd, off_t off, size_t len, unsigned int seed)
 	munmap(map, len);
 }
 
+/* Does [@off, @off + @len) of @fd hold what fill() wrote with @seed? */
+static int filled(int fd, off_t off, size_t len, unsigned int seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + off + 1, *p;
+	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	size_t i;
+	int ok = 1;
+
+	if (map == MAP_FAILED)
+		return 0;
+	p = (uint64_t *)map;
+	for (i = 0; i < len / 8 && ok; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ok = p[i] == x;
+	}
+	munmap(map, len);
+	return ok;
+}
+
 static int new_memfd(const char *name, unsigned int flags, uint64_t size)
 {
 	int fd = memfd_create(name, flags);
@@ -464,8 +493,75 @@ static void sysfs_write(const char *path, const char *v)
 	close(fd);
 }
 
-/* luo_memfd_survives: one session, memfds of every kind. */
-static void hold_memfd(int dev)
+static long meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long v = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = atol(line + strlen(key) + 1);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* MemFree in KiB. */
+static long memfree(void)
+{
+	return meminfo("MemFree");
+}
+
+/*
+ * MemFree once it is back within 8 MiB of @want, or after 10 s.  Freed
+ * pages first sit on per-CPU lists, which MemFree does not count; the
+ * kernel drains them within a few seconds.  Leaked pages never come back.
+ */
+static long memfree_back(long want)
+{
+	long now = memfree();
+	int i;
+
+	for (i = 0; i < 100 && labs(now - want) >= 8 * 1024; i++) {
+		usleep(100 * 1000);
+		now = memfree();
+	}
+	return now;
+}
+
+/* The sessions listing of debugfs, one string. */
+static char *sessions_list(void)
+{
+	static char buf[1 << 20];
+	int fd = open("/sys/kernel/debug/liveupdate/sessions", O_RDONLY);
+	ssize_t n = 0, r;
+
+	if (fd < 0)
+		die("debugfs liveupdate/sessions");
+	while ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	buf[n] = 0;
+	close(fd);
+	return buf;
+}
+
+/* Bytes of incoming session @name as listed, or -1 if it is not. */
+static int64_t listed_bytes(const char *name)
+{
+	char *l = sessions_list(), key[80];
+	long long files, bytes;
+
+	snprintf(key, sizeof(key), "\nin %s ", name);
+	l = strstr(l, key);
+	if (!l || sscanf(l + strlen(key), "%lld %lld", &files, &bytes) != 2)
+		return -1;
+	return bytes;
+}
+
+/* memfd, light: one session, memfds of every kind ("light": no 1 GiB). */
+static void hold_memfd(int dev, int big)
 {
 	int s = create_session(dev, "vm1"), fd, i;
 	static const struct { uint64_t off, len; } sparse[] = {
@@ -495,11 +591,13 @@ static void hold_memfd(int dev)
 	close(fd);
 
 	/* 1 GiB of 4 KiB pages */
-	fd = new_memfd("big", 0, GIB);
-	fill(fd, 0, GIB, 3);
-	check(preserve(s, fd, 3) == 0, "preserve_big", "PRESERVE_FD 1 GiB");
-	expect("vm1", 3, fd);
-	close(fd);
+	if (big) {
+		fd = new_memfd("big", 0, GIB);
+		fill(fd, 0, GIB, 3);
+		check(preserve(s, fd, 3) == 0, "preserve_big", "PRESERVE_FD 1 GiB");
+		expect("vm1", 3, fd);
+		close(fd);
+	}
 
 	/* 64 GiB, 4 MiB written */
 	fd = new_memfd("sparse", 0, 64 * GIB);
@@ -521,55 +619,621 @@ static void hold_memfd(int dev)
 	close(fd);
 }
 
-static void check_memfd(int dev)
+static const char *memfd_names[] = {
+	"", "small", "thp", "big", "sparse", "sealed",
+};
+
+/*
+ * Retrieve every expected file of session "vm1" and compare it with A's
+ * view.  With @keep, the descriptors stay open, in @fds by expectation.
+ */
+static void check_memfd(int dev, int *fds)
 {
-	static const char *names[] = { "", "small", "thp", "big", "sparse", "sealed" };
 	int s = retrieve_session(dev, "vm1"), i;
 
 	check(s >= 0, "retrieve_session", "RETRIEVE_SESSION vm1 (%d)", s);
 	for (i = 0; i < nr_expects; i++) {
+		const char *name = memfd_names[expects[i].token];
 		int fd = retrieve(s, expects[i].token);
-
 		char n[64];
 
-		snprintf(n, sizeof(n), "%s.retrieved", names[expects[i].token]);
-		check(fd >= 0, n, "RETRIEVE_FD %s (%d)", names[expects[i].token], fd);
-		if (fd >= 0) {
-			compare(&expects[i], fd, names[expects[i].token]);
+		snprintf(n, sizeof(n), "%s.retrieved", name);
+		check(fd >= 0, n, "RETRIEVE_FD %s (%d)", name, fd);
+		if (fd >= 0)
+			compare(&expects[i], fd, name);
+		if (fds)
+			fds[i] = fd;
+		else if (fd >= 0)
 			close(fd);
-		}
 	}
 	check(finish(s) == 0, "finish", "FINISH vm1");
 	close(s);
 }
 
-static __attribute__((noreturn)) void hold(const char *mode)
+/* luo_chain3: B changes some bytes and hands everything on to C. */
+static void relay_memfd(int dev)
 {
-	int dev = dev_open(), fd;
+	int fds[MAX_FILES], n = nr_expects, s, i;
 
-	if (!strcmp(mode, "memfd"))
-		hold_memfd(dev);
-	else
-		die("unknown mode");
-	save_state(dev);
+	check_memfd(dev, fds);
+	nr_expects = 0;
+	s = create_session(dev, "vm1");
+	if (s < 0)
+		die("create vm1 in B");
+	for (i = 0; i < n; i++) {
+		uint64_t token = expects[i].token;
+
+		if (fds[i] < 0)
+			die("a memfd did not come back");
+		/* New bytes in place: the first page, and a THP's middle. */
+		if (token == 1 || token == 4)
+			fill(fds[i], 0, PAGE, 100 + token);
+		if (token == 2)
+			fill(fds[i], 5 * MIB, 64 * 1024, 102);
+		/* One more page of data where the 64 GiB file had a hole. */
+		if (token == 4)
+			fill(fds[i], 40 * GIB, PAGE, 104);
+		check(preserve(s, fds[i], token) == 0, "preserve_again",
+		      "B preserves %s again", memfd_names[token]);
+		expect("vm1", token, fds[i]);
+		close(fds[i]);
+	}
+}
+
+static int errno_of(int ret)
+{
+	return ret < 0 ? -ret : 0;
+}
+
+#define CHECK_ERRNO(ret, want, name, what)				\
+	do {								\
+		int e_ = errno_of(ret);					\
+		check(e_ == (want), name, "%s: %s (want %s)", what,	\
+		      e_ ? strerror(e_) : "success",			\
+		      (want) ? strerror(want) : "success");		\
+	} while (0)
+
+/* Another process: open /dev/liveupdate, or its errno. */
+static int child_open_errno(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (!pid) {
+		int fd = open("/dev/liveupdate", O_RDWR);
+
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		die("child");
+	return WEXITSTATUS(st);
+}
+
+/* The second process of "errors": sessions p2-a (2 files), p2-b (1). */
+static void errors_second_process(int ready)
+{
+	int dev = dev_open(), a, b, fd, i;
+
+	a = create_session(dev, "p2-a");
+	b = create_session(dev, "p2-b");
 	close(dev);
-	fd = open("/tmp/luo.ready", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || write(fd, failed ? "failed\n" : "ready\n", 6) < 0)
-		die("ready file");
-	close(fd);
+	if (a < 0 || b < 0)
+		die("p2 sessions");
+	for (i = 1; i <= 3; i++) {
+		fd = new_memfd("p2", 0, 64 * 1024);
+		fill(fd, 0, 64 * 1024, 200 + i);
+		if (preserve(i < 3 ? a : b, fd, i))
+			die("p2 preserve");
+		close(fd);
+	}
+	if (write(ready, "r", 1) != 1)
+		die("p2 ready");
 	for (;;)
 		pause();
 }
 
-static int check_mode(const char *mode)
+static void hold_errors(int dev)
+{
+	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
+	struct liveupdate_session_get_name gn = { .size = sizeof(gn) };
+	int s, s2, m1, m2, fd, p[2];
+	char c;
+
+	CHECK_ERRNO(open("/dev/liveupdate", O_RDWR) < 0 ? -errno : 0, EBUSY,
+		    "second_opener", "a second open of /dev/liveupdate");
+	CHECK_ERRNO(-child_open_errno(), EBUSY, "second_process",
+		    "another process opens /dev/liveupdate");
+	s = create_session(dev, "vm1");
+	CHECK_ERRNO(s, 0, "create", "CREATE_SESSION vm1");
+	CHECK_ERRNO(create_session(dev, "vm1"), EEXIST, "name_collision",
+		    "CREATE_SESSION vm1 again");
+	CHECK_ERRNO(create_session(dev, ""), EINVAL, "empty_name",
+		    "CREATE_SESSION with an empty name");
+	memset(cs.name, 'x', sizeof(cs.name));
+	CHECK_ERRNO(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs) ? -errno : 0,
+		    EINVAL, "unterminated_name",
+		    "CREATE_SESSION with 64 bytes and no NUL");
+	cs.size = 4;
+	strcpy((char *)cs.name, "short");
+	CHECK_ERRNO(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs) ? -errno : 0,
+		    EINVAL, "short_size", "CREATE_SESSION with size 4");
+	CHECK_ERRNO(retrieve_session(dev, "vm1"), ENOENT, "retrieve_in_a",
+		    "RETRIEVE_SESSION vm1 in A: nothing came in");
+	CHECK_ERRNO(ioctl(dev, _IO(LIVEUPDATE_IOCTL_TYPE, 0x3f)) ? -errno : 0,
+		    ENOTTY, "unknown_ioctl", "an unknown command");
+
+	m1 = new_memfd("m1", 0, 64 * 1024);
+	fill(m1, 0, 64 * 1024, 11);
+	m2 = new_memfd("m2", 0, 64 * 1024);
+	fill(m2, 0, 64 * 1024, 12);
+	CHECK_ERRNO(preserve(s, m1, 1), 0, "preserve", "PRESERVE_FD m1 token 1");
+	CHECK_ERRNO(preserve(s, m2, 1), EEXIST, "token_collision",
+		    "PRESERVE_FD m2 with token 1 again");
+	CHECK_ERRNO(preserve(s, m1, 3), EEXIST, "same_memfd",
+		    "PRESERVE_FD m1 again with another token");
+	CHECK_ERRNO(preserve(s, m2, 2), 0, "preserve2", "PRESERVE_FD m2 token 2");
+	s2 = create_session(dev, "vm2");
+	CHECK_ERRNO(preserve(s2, m1, 1), EEXIST, "memfd_in_two_sessions",
+		    "PRESERVE_FD m1 into a second session");
+	fd = new_memfd("m3", 0, 8192);
+	fill(fd, 0, 8192, 13);
+	CHECK_ERRNO(preserve(s2, fd, 1), 0, "preserve3", "PRESERVE_FD m3 into vm2");
+	close(fd);
+
+	if (pipe(p))
+		die("pipe");
+	CHECK_ERRNO(preserve(s, p[0], 10), ENOENT, "pipe",
+		    "PRESERVE_FD of a pipe");
+	fd = open("/tmp/luo-regular", O_RDWR | O_CREAT, 0600);
+	CHECK_ERRNO(preserve(s, fd, 11), ENOENT, "named_file",
+		    "PRESERVE_FD of a named tmpfs file");
+	close(fd);
+	fd = memfd_create("huge", MFD_HUGETLB);
+	if (fd < 0)
+		die("memfd_create(MFD_HUGETLB)");
+	CHECK_ERRNO(preserve(s, fd, 12), EOPNOTSUPP, "hugetlb",
+		    "PRESERVE_FD of a hugetlb memfd");
+	close(fd);
+	CHECK_ERRNO(preserve(s, -1, 13), EBADF, "bad_fd", "PRESERVE_FD of fd -1");
+	CHECK_ERRNO(retrieve(s, 1), ENOENT, "retrieve_outgoing",
+		    "RETRIEVE_FD on an outgoing session");
+	CHECK_ERRNO(finish(s), EINVAL, "finish_outgoing",
+		    "FINISH of an outgoing session");
+	CHECK_ERRNO(ioctl(s, LIVEUPDATE_SESSION_GET_NAME, &gn) ? -errno : 0, 0,
+		    "get_name", "GET_NAME");
+	check(!strcmp((char *)gn.name, "vm1"), "get_name_value",
+	      "GET_NAME says '%s'", gn.name);
+	expect("vm1", 1, m1);
+	expect("vm1", 2, m2);
+	close(m1);
+	close(m2);
+
+	/* The second process holds sessions of its own. */
+	if (pipe(p))
+		die("pipe");
+	close(dev);
+	if (!fork()) {
+		close(p[0]);
+		errors_second_process(p[1]);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		die("second process");
+	check(1, "second_process_sessions", "a second process holds p2-a, p2-b");
+}
+
+static void check_errors(int dev)
+{
+	int s, s2, fd, fd2, i, st;
+	pid_t pid;
+
+	s = retrieve_session(dev, "vm1");
+	CHECK_ERRNO(s, 0, "retrieve_session", "RETRIEVE_SESSION vm1");
+	CHECK_ERRNO(retrieve_session(dev, "vm1"), EINVAL, "retrieve_session_twice",
+		    "RETRIEVE_SESSION vm1 while it is open");
+	CHECK_ERRNO(retrieve_session(dev, "nosuch"), ENOENT, "unknown_session",
+		    "RETRIEVE_SESSION of a name A never used");
+	CHECK_ERRNO(retrieve(s, 99), ENOENT, "unknown_token", "RETRIEVE_FD token 99");
+	fd = retrieve(s, 1);
+	CHECK_ERRNO(fd, 0, "retrieve_fd", "RETRIEVE_FD token 1");
+	CHECK_ERRNO(retrieve(s, 1), EINVAL, "retrieve_fd_twice",
+		    "RETRIEVE_FD token 1 again");
+	CHECK_ERRNO(finish(s), EBUSY, "finish_early",
+		    "FINISH with token 2 not retrieved");
+	CHECK_ERRNO(preserve(s, fd, 7), EINVAL, "preserve_incoming",
+		    "PRESERVE_FD into an incoming session");
+	fd2 = retrieve(s, 2);
+	CHECK_ERRNO(fd2, 0, "retrieve_fd2", "RETRIEVE_FD token 2");
+	for (i = 0; i < nr_expects; i++)
+		compare(&expects[i], expects[i].token == 1 ? fd : fd2,
+			expects[i].token == 1 ? "m1" : "m2");
+	CHECK_ERRNO(finish(s), 0, "finish", "FINISH once every fd is retrieved");
+	close(s);
+	CHECK_ERRNO(retrieve_session(dev, "vm1"), ENOENT, "retrieve_finished",
+		    "RETRIEVE_SESSION vm1 after FINISH");
+
+	/* Closed without FINISH: it can be retrieved again. */
+	s2 = retrieve_session(dev, "vm2");
+	close(s2);
+	s2 = retrieve_session(dev, "vm2");
+	CHECK_ERRNO(s2, 0, "retrieve_after_close",
+		    "RETRIEVE_SESSION vm2 again after a close without FINISH");
+	fd = retrieve(s2, 1);
+	check(fd >= 0 && filled(fd, 0, 8192, 13), "vm2_bytes",
+	      "vm2's memfd has A's bytes");
+	CHECK_ERRNO(finish(s2), 0, "finish_vm2", "FINISH vm2");
+	close(s2);
+
+	/* The second process's sessions, retrieved by another process. */
+	close(dev);
+	pid = fork();
+	if (!pid) {
+		int d = dev_open(), a, b, ok = 1;
+
+		a = retrieve_session(d, "p2-a");
+		b = retrieve_session(d, "p2-b");
+		close(d);
+		for (i = 1; i <= 3; i++) {
+			int f = retrieve(i < 3 ? a : b, i);
+
+			ok &= f >= 0 && filled(f, 0, 64 * 1024, 200 + i);
+		}
+		ok &= !finish(a) && !finish(b);
+		_exit(!ok);
+	}
+	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      !WEXITSTATUS(st), "other_process",
+	      "another process retrieves p2-a and p2-b, bytes intact, FINISH");
+}
+
+/* luo_session_closed: what is closed before the kexec goes nowhere. */
+static void hold_closed(int dev)
+{
+	long before, held, after;
+	int s, fd, f;
+
+	before = memfree();
+	s = create_session(dev, "gone");
+	fd = new_memfd("gone", 0, 128 * MIB);
+	fill(fd, 0, 128 * MIB, 21);
+	if (s < 0 || preserve(s, fd, 1))
+		die("gone");
+	close(fd);
+	held = memfree();
+	close(s);
+	after = memfree_back(before);
+	check(before - held >= 127 * 1024, "held",
+	      "the session holds the closed memfd: MemFree %ld -> %ld KiB",
+	      before, held);
+	check(labs(after - before) < 8 * 1024, "memfree_back",
+	      "closing the session gives it back: MemFree %ld -> %ld KiB",
+	      before, after);
+
+	/* Closed while frozen: it goes at the abort. */
+	before = memfree();
+	s = create_session(dev, "gone2");
+	fd = new_memfd("gone2", 0, 32 * MIB);
+	fill(fd, 0, 32 * MIB, 22);
+	if (s < 0 || preserve(s, fd, 1))
+		die("gone2");
+	close(fd);
+	f = open("/sys/kernel/debug/kho/out/finalize", O_WRONLY);
+	if (f < 0 || write(f, "1", 1) != 1)
+		die("finalize");
+	close(s);
+	check(strstr(sessions_list(), "\nout gone2 1 - closed\n") != NULL,
+	      "frozen_closed", "closed while frozen: listed as closed");
+	if (write(f, "0", 1) != 1)
+		die("abort");
+	close(f);
+	after = memfree_back(before);
+	check(!strstr(sessions_list(), "gone2"), "abort_drops",
+	      "the abort drops it");
+	check(labs(after - before) < 8 * 1024, "memfree_back_abort",
+	      "and gives its memory back: MemFree %ld -> %ld KiB", before,
+	      after);
+
+	s = create_session(dev, "kept");
+	fd = new_memfd("kept", 0, MIB);
+	fill(fd, 0, MIB, 23);
+	check(preserve(s, fd, 1) == 0, "preserve_kept", "PRESERVE_FD kept");
+	expect("kept", 1, fd);
+	close(fd);
+}
+
+static void check_closed(int dev)
+{
+	char *l = sessions_list();
+	int s, fd;
+
+	CHECK_ERRNO(retrieve_session(dev, "gone"), ENOENT, "gone",
+		    "RETRIEVE_SESSION of the session closed before kexec");
+	CHECK_ERRNO(retrieve_session(dev, "gone2"), ENOENT, "gone2",
+		    "RETRIEVE_SESSION of the session dropped at abort");
+	check(!strstr(l, "gone"), "not_listed", "neither is listed");
+	s = retrieve_session(dev, "kept");
+	fd = s >= 0 ? retrieve(s, 1) : -1;
+	check(fd >= 0, "kept", "the session kept open came");
+	if (fd >= 0)
+		compare(&expects[0], fd, "kept");
+	check(s >= 0 && !finish(s), "finish", "FINISH kept");
+}
+
+/* luo_unretrieved_release: B gives unwanted sessions back. */
+static void hold_unretrieved(int dev)
+{
+	int s = create_session(dev, "orphan"), fd;
+
+	fd = new_memfd("orphan-4k", 0, 64 * MIB);
+	fill(fd, 0, 64 * MIB, 31);
+	if (s < 0 || preserve(s, fd, 1))
+		die("orphan");
+	expect("orphan", 1, fd);
+	close(fd);
+	sysfs_write(SHMEM_THP, "always");
+	fd = new_memfd("orphan-thp", 0, 16 * MIB);
+	fill(fd, 0, 16 * MIB, 32);
+	sysfs_write(SHMEM_THP, "never");
+	if (preserve(s, fd, 2))
+		die("orphan thp");
+	expect("orphan", 2, fd);
+	close(fd);
+	s = create_session(dev, "orphan-small");
+	fd = new_memfd("orphan-small", 0, MIB);
+	fill(fd, 0, MIB, 34);
+	if (s < 0 || preserve(s, fd, 1))
+		die("orphan-small");
+	close(fd);
+	s = create_session(dev, "wanted");
+	fd = new_memfd("wanted", 0, MIB);
+	fill(fd, 0, MIB, 33);
+	if (s < 0 || preserve(s, fd, 1))
+		die("wanted");
+	expect("wanted", 1, fd);
+	close(fd);
+}
+
+/* Memory a memfd holds in B: its folios and the index pages listing them. */
+static uint64_t held_bytes(const struct look *l)
+{
+	uint64_t folios = (l->data - l->heads * 2 * MIB) / PAGE + l->heads;
+	/* An index page lists (4096 - 16) / 16 folios. */
+	uint64_t per_page = (PAGE - 16) / 16;
+
+	return l->data + (folios + per_page - 1) / per_page * PAGE;
+}
+
+static void check_unretrieved(int dev)
+{
+	uint64_t want = held_bytes(&expects[0].l) + held_bytes(&expects[1].l);
+	int64_t listed = listed_bytes("orphan");
+	long before, after;
+	char line[160], *p;
+	FILE *f;
+	int fd, s;
+
+	check(listed == (int64_t)want, "listed",
+	      "debugfs lists orphan with %" PRId64 " bytes (A's folios and index pages: %" PRIu64 ")",
+	      listed, want);
+	fd = open("/sys/kernel/debug/liveupdate/release", O_WRONLY);
+	CHECK_ERRNO(write(fd, "nosuch", 6) < 0 ? -errno : 0, ENOENT,
+		    "release_unknown", "releasing a session that does not exist");
+	/* A first release drains the per-CPU lists: MemFree counts all. */
+	CHECK_ERRNO(write(fd, "orphan-small", 12) < 0 ? -errno : 0, 0,
+		    "release_small", "releasing orphan-small");
+	before = memfree();
+	CHECK_ERRNO(write(fd, "orphan", 6) < 0 ? -errno : 0, 0, "release",
+		    "releasing orphan");
+	after = memfree();
+	close(fd);
+	check(llabs((after - before) * 1024LL - listed) < 2 * (long long)MIB,
+	      "memfree", "MemFree grew by %ld KiB, %" PRId64 " KiB listed",
+	      after - before, listed / 1024);
+	f = popen("dmesg | grep 'released session orphan:' | tail -1", "r");
+	p = f && fgets(line, sizeof(line), f) ? strstr(line, "orphan: ") : NULL;
+	check(p && strtoll(p + 8, NULL, 10) == listed, "release_log",
+	      "the log names the bytes: %s", p ? p + 8 : "(nothing)");
+	if (f)
+		pclose(f);
+	check(listed_bytes("orphan") < 0, "gone", "orphan is no longer listed");
+	CHECK_ERRNO(retrieve_session(dev, "orphan"), ENOENT, "retrieve_released",
+		    "RETRIEVE_SESSION of a released session");
+	s = retrieve_session(dev, "wanted");
+	fd = s >= 0 ? retrieve(s, 1) : -1;
+	check(fd >= 0, "wanted", "the other session still comes");
+	if (fd >= 0)
+		compare(&expects[2], fd, "wanted");
+	check(s >= 0 && !finish(s), "finish", "FINISH wanted");
+}
+
+/* luo_scale: thousands of sessions from several processes. */
+#define SCALE_PROCS	4
+#define SCALE_SESSIONS	500	/* per process */
+#define SCALE_WIDE	500	/* memfds in session "wide" */
+
+static unsigned int scale_seed(int p, int i)
+{
+	return 1000 + p * 10000 + i;
+}
+
+static void hold_scale_process(int p, int ready)
+{
+	int dev = dev_open(), i, s, fd;
+	char name[64];
+
+	for (i = 0; i < SCALE_SESSIONS; i++) {
+		snprintf(name, sizeof(name), "p%d-s%d", p, i);
+		s = create_session(dev, name);
+		if (s < 0)
+			die("scale session");
+		fd = new_memfd(name, 0, PAGE);
+		fill(fd, 0, PAGE, scale_seed(p, i));
+		if (preserve(s, fd, i))
+			die("scale preserve");
+		close(fd);
+	}
+	close(dev);
+	if (write(ready, "r", 1) != 1)
+		die("scale ready");
+	for (;;)
+		pause();
+}
+
+static void hold_scale(int dev)
+{
+	int s = create_session(dev, "wide"), i, fd, p[2];
+	char c;
+
+	if (s < 0)
+		die("wide");
+	for (i = 0; i < SCALE_WIDE; i++) {
+		fd = new_memfd("wide", 0, 2 * PAGE);
+		fill(fd, 0, 2 * PAGE, scale_seed(9, i));
+		if (preserve(s, fd, 1000 + i))
+			die("wide preserve");
+		close(fd);
+	}
+	close(dev);
+	for (i = 0; i < SCALE_PROCS; i++) {
+		if (pipe(p))
+			die("pipe");
+		if (!fork()) {
+			close(p[0]);
+			hold_scale_process(i, p[1]);
+		}
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			die("scale process");
+		close(p[0]);
+	}
+	check(1, "held", "%d processes hold %d sessions, session wide %d memfds",
+	      SCALE_PROCS, SCALE_PROCS * SCALE_SESSIONS, SCALE_WIDE);
+}
+
+/* One process of B's: retrieve process @p's sessions; 0 if all is well. */
+static int check_scale_process(int p)
+{
+	static int fds[SCALE_SESSIONS];
+	int dev = dev_open(), i, bad = 0;
+	char name[64];
+
+	for (i = 0; i < SCALE_SESSIONS; i++) {
+		snprintf(name, sizeof(name), "p%d-s%d", p, i);
+		fds[i] = retrieve_session(dev, name);
+	}
+	close(dev);
+	for (i = 0; i < SCALE_SESSIONS; i++) {
+		int fd = fds[i] >= 0 ? retrieve(fds[i], i) : -1;
+
+		if (fd < 0 || !filled(fd, 0, PAGE, scale_seed(p, i)) ||
+		    finish(fds[i]))
+			bad++;
+		if (fd >= 0)
+			close(fd);
+		close(fds[i]);
+	}
+	return bad;
+}
+
+static void check_scale(int dev)
+{
+	int s = retrieve_session(dev, "wide"), i, bad = 0, st;
+
+	for (i = 0; i < SCALE_WIDE; i++) {
+		int fd = retrieve(s, 1000 + i);
+
+		bad += fd < 0 || !filled(fd, 0, 2 * PAGE, scale_seed(9, i));
+		if (fd >= 0)
+			close(fd);
+	}
+	check(s >= 0 && !bad && !finish(s), "wide",
+	      "session wide: %d memfds retrieved with A's bytes, %d bad",
+	      SCALE_WIDE, bad);
+	close(s);
+	close(dev);
+	for (i = 0; i < SCALE_PROCS; i++) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(check_scale_process(i) ? 1 : 0);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			bad++;
+	}
+	check(!bad, "sessions",
+	      "%d processes retrieve %d sessions, every byte checked, FINISH each (%d bad)",
+	      SCALE_PROCS, SCALE_PROCS * SCALE_SESSIONS, bad);
+}
+
+static void ready(void)
+{
+	int fd = open("/tmp/luo.ready", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	const char *what = failed ? "failed\n" : "ready\n";
+
+	if (fd < 0 || write(fd, what, strlen(what)) < 0)
+		die("ready file");
+	close(fd);
+}
+
+static void __attribute__((noreturn)) hold_forever(void)
+{
+	ready();
+	for (;;)
+		pause();
+}
+
+static __attribute__((noreturn)) void hold(const char *mode)
+{
+	int dev = dev_open();
+
+	if (!strcmp(mode, "memfd") || !strcmp(mode, "light"))
+		hold_memfd(dev, !strcmp(mode, "memfd"));
+	else if (!strcmp(mode, "errors"))
+		hold_errors(dev);
+	else if (!strcmp(mode, "closed"))
+		hold_closed(dev);
+	else if (!strcmp(mode, "unretrieved"))
+		hold_unretrieved(dev);
+	else if (!strcmp(mode, "scale"))
+		hold_scale(dev);
+	else
+		die("unknown mode");
+	/* errors and scale gave the device up for their other processes */
+	if (strcmp(mode, "errors") && strcmp(mode, "scale"))
+		close(dev);
+	dev = dev_open();
+	save_state(dev);
+	close(dev);
+	hold_forever();
+}
+
+static int check_mode(const char *mode, int relay)
 {
 	int dev = dev_open();
 
 	load_state(dev);
-	check(nr_expects > 0, "state", "%d memfds expected from A", nr_expects);
-	if (!strcmp(mode, "memfd"))
-		check_memfd(dev);
-	close(dev);
+	check(nr_expects > 0 || !strcmp(mode, "scale"), "state",
+	      "%d memfds expected from A", nr_expects);
+	if (relay) {
+		relay_memfd(dev);
+		save_state(dev);
+		close(dev);
+		hold_forever();
+	}
+	if (!strcmp(mode, "memfd") || !strcmp(mode, "light"))
+		check_memfd(dev, NULL);
+	else if (!strcmp(mode, "errors"))
+		check_errors(dev);
+	else if (!strcmp(mode, "closed"))
+		check_closed(dev);
+	else if (!strcmp(mode, "unretrieved"))
+		check_unretrieved(dev);
+	else if (!strcmp(mode, "scale"))
+		check_scale(dev);
+	else
+		die("unknown mode");
+	if (strcmp(mode, "errors") && strcmp(mode, "scale"))
+		close(dev);
 	return failed;
 }
 
@@ -579,7 +1243,7 @@ int main(int argc, char **argv)
 
 	setrlimit(RLIMIT_NOFILE, &r);
 	if (argc < 3) {
-		fprintf(stderr, "usage: luo_test hold|check MODE [PREFIX]\n");
+		fprintf(stderr, "usage: luo_test hold|check|relay MODE [PREFIX]\n");
 		return 2;
 	}
 	if (argc > 3)
@@ -587,6 +1251,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "hold"))
 		hold(argv[2]);
 	if (!strcmp(argv[1], "check"))
-		return check_mode(argv[2]);
+		return check_mode(argv[2], 0);
+	if (!strcmp(argv[1], "relay"))
+		return check_mode(argv[2], 1);
 	return 2;
 }
