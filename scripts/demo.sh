@@ -33,6 +33,7 @@ printf " kernels booted: %s    kexec hops: %s    time: %.1f s\n" \
 sed -n 's/^\[[ 0-9.]*\] kho: \(handover accepted: .*\)/ B: \1/p' "$log"
 sed -n 's/^\[[ 0-9.]*\] \(reserve_mem: demo restored .*\)/ B: \1/p' "$log"
 sed -n 's/^\[[ 0-9.]*\] kho-test-folios: \(ktest-.: restored .*\)/ B: \1/p' "$log"
+sed -n 's/^\[[ 0-9.]*\] \(liveupdate: [0-9]* incoming sessions.*\)/ B: \1/p' "$log"
 echo " kernel warnings/oopses in the log: $trouble"
 if [ "$rc" -eq 0 ] && [ "$trouble" -eq 0 ]; then
 	echo " VERDICT: PASS"

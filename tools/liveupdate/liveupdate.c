@@ -308,7 +308,7 @@ static const char *preserve_error(int err)
 
 static int cmd_hold(int argc, char **argv)
 {
-	int background = 0, s, i;
+	int background = 0, s, i, fd;
 	uint64_t next = 1;
 	const char *name;
 
@@ -324,7 +324,7 @@ static int cmd_hold(int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		struct liveupdate_session_preserve_fd a = { .size = sizeof(a) };
 		char *path = argv[i], *eq = strchr(path, '='), *end;
-		int copied, fd;
+		int copied;
 
 		a.token = next;
 		if (eq && eq != path) {
@@ -358,9 +358,16 @@ static int cmd_hold(int argc, char **argv)
 			printf("%s: held by pid %d until kexec -e\n", name, pid);
 			return 0;
 		}
+		/* Let go of the terminal or pipe the caller waits on. */
 		setsid();
-		fclose(stdin);
-		fclose(stdout);
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
 	} else {
 		printf("%s: held until kexec -e (interrupt to drop it)\n", name);
 		fflush(stdout);
@@ -407,7 +414,7 @@ static int cmd_exec(int argc, char **argv)
 {
 	static struct in_file files[MAX_FILES];
 	char *env, *p, num[64];
-	int s, i, n, err;
+	int s, i, k, n, err;
 
 	if (argc < 4 || strcmp(argv[2], "--"))
 		fail("exec: SESSION -- PROGRAM [ARG...]");
@@ -417,10 +424,14 @@ static int cmd_exec(int argc, char **argv)
 	if (!env)
 		fail("out of memory");
 	p = env;
-	for (i = 0; i < n; i++) {
-		int fd = retrieve_fd(s, argv[1], files[i].token);
+	for (i = 0, k = 0; i < n; i++) {
+		int fd;
 
-		p += sprintf(p, "%s%" PRIu64 ":%d", i ? "," : "",
+		/* Files taken earlier with get are not there to inherit. */
+		if (strcmp(files[i].state, "waiting"))
+			continue;
+		fd = retrieve_fd(s, argv[1], files[i].token);
+		p += sprintf(p, "%s%" PRIu64 ":%d", k++ ? "," : "",
 			     files[i].token, fd);
 	}
 	err = finish(s);
@@ -429,7 +440,7 @@ static int cmd_exec(int argc, char **argv)
 	close(s);
 	setenv("LIVEUPDATE_SESSION", argv[1], 1);
 	setenv("LIVEUPDATE_FDS", env, 1);
-	snprintf(num, sizeof(num), "%d", n);
+	snprintf(num, sizeof(num), "%d", k);
 	setenv("LIVEUPDATE_NR_FDS", num, 1);
 	execvp(argv[3], argv + 3);
 	fail("exec %s: %s", argv[3], strerror(errno));
