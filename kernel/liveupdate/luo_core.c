@@ -725,3 +725,7 @@ static int __init luo_init(void)
 	return 0;
 }
 late_initcall(luo_init);
+
+#ifdef CONFIG_LIVEUPDATE_KUNIT_TEST
+#include "luo_format_test.c"
+#endif

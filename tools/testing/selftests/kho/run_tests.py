@@ -125,7 +125,7 @@ def parse_kunit(text):
 
 
 # KUnit suites the test kernel must run; a missing one fails the test.
-KUNIT_SUITES = ["kho_params", "kho_fdt", "kho_tracking"]
+KUNIT_SUITES = ["kho_params", "kho_fdt", "kho_tracking", "liveupdate_format"]
 
 
 def check_kunit(text):
