@@ -6,7 +6,7 @@ PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
 .PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help \
-	bench bench-sim bench-boot fuzz
+	bench bench-sim bench-boot bench-blackout fuzz
 
 all: initramfs
 
@@ -18,7 +18,7 @@ help:
 	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
 	@echo "make series     export the work as a git-am series in build/series"
 	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
-	@echo "make bench-sim | bench-boot [BENCH_REPS=N]   one of the two"
+	@echo "make bench-sim | bench-boot | bench-blackout [BENCH_REPS=N]   one of them"
 	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds"
 	@echo "make kernel | initramfs | tree | deps | clean | distclean"
 
@@ -42,7 +42,7 @@ demo: initramfs
 
 SIM := build/src/tools/testing/kho
 
-bench: bench-sim bench-boot
+bench: bench-sim bench-boot bench-blackout
 
 bench-sim: tree
 	@$(MAKE) -s -C $(SIM) bench
@@ -50,6 +50,9 @@ bench-sim: tree
 
 bench-boot: initramfs
 	@$(PYTHON) scripts/boot-bench.py --reps $(or $(BENCH_REPS),5)
+
+bench-blackout: initramfs
+	@$(PYTHON) scripts/blackout-bench.py --reps $(or $(BENCH_REPS),5)
 
 fuzz: tree
 	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)

@@ -17,6 +17,15 @@
  * scale (thousands of sessions from several processes, and a session of
  * hundreds of memfds).
  *
+ * The blackout benchmark (make bench-blackout):
+ *   luo_test bhold none|4k|thp    A: session "bench" of a clock memfd and,
+ *                                 unless none, a 1 GiB memfd; hold it
+ *   luo_test stamp                A: write the TSC into the clock memfd
+ *                                 and exec kexec -e
+ *   luo_test blackout             B: retrieve, map the 1 GiB memfd, read
+ *                                 its first byte; print the TSC time
+ *                                 since the stamp
+ *
  * What the first kernel saw (sha256 of each memfd's data extents, its
  * size, position, flags and seals, the physical frames of its pages) goes
  * to the next kernel in a memfd of its own, token 0 of session
@@ -37,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/liveupdate.h>
 
@@ -81,7 +91,7 @@ static void check(int ok, const char *name, const char *fmt, ...)
 	    what);
 }
 
-static void die(const char *what)
+static void __attribute__((noreturn)) die(const char *what)
 {
 	int fd;
 
@@ -1182,6 +1192,111 @@ static void __attribute__((noreturn)) hold_forever(void)
 		pause();
 }
 
+/* ---- the blackout benchmark ---------------------------------------- */
+
+#define BENCH_SEED	77
+#define CLOCK_PATH	"/tmp/luo.clock"
+
+static uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void __attribute__((noreturn)) bench_hold(const char *kind)
+{
+	int dev = dev_open(), s = create_session(dev, "bench"), clock, fd;
+	char path[64];
+	FILE *f;
+
+	if (s < 0)
+		die("bench session");
+	close(dev);
+	clock = new_memfd("clock", 0, PAGE);
+	if (preserve(s, clock, 0))
+		die("preserve clock");
+	if (strcmp(kind, "none")) {
+		sysfs_write(SHMEM_THP, strcmp(kind, "thp") ? "never" : "always");
+		fd = new_memfd("ram", 0, GIB);
+		fill(fd, 0, GIB, BENCH_SEED);
+		sysfs_write(SHMEM_THP, "never");
+		if (preserve(s, fd, 1))
+			die("preserve ram");
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", getpid(), clock);
+	f = fopen(CLOCK_PATH, "w");
+	if (!f || fputs(path, f) < 0 || fclose(f))
+		die(CLOCK_PATH);
+	hold_forever();
+}
+
+static void __attribute__((noreturn)) bench_stamp(void)
+{
+	char path[64] = "";
+	FILE *f = fopen(CLOCK_PATH, "r");
+	uint64_t t;
+	int fd;
+
+	if (!f || !fgets(path, sizeof(path), f))
+		die(CLOCK_PATH);
+	fclose(f);
+	fd = open(path, O_RDWR);
+	t = tsc();
+	if (fd < 0 || pwrite(fd, &t, sizeof(t), 0) != sizeof(t))
+		die("stamp");
+	close(fd);
+	execl("/sbin/kexec", "kexec", "-e", (char *)NULL);
+	die("exec kexec -e");
+}
+
+static int bench_blackout(void)
+{
+	double t0 = now_ms(), t1, c0;
+	int dev = dev_open(), s, clock, fd;
+	uint64_t stamp, end, c;
+	volatile uint8_t *map;
+	uint8_t first;
+
+	s = retrieve_session(dev, "bench");
+	close(dev);
+	clock = s >= 0 ? retrieve(s, 0) : -1;
+	if (clock < 0 || pread(clock, &stamp, sizeof(stamp), 0) != sizeof(stamp))
+		die("bench clock");
+	fd = retrieve(s, 1);
+	if (fd == -ENOENT)
+		fd = clock;
+	if (fd < 0)
+		die("bench ram");
+	map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("bench mmap");
+	first = map[0];
+	end = tsc();
+	t1 = now_ms();
+	/* The TSC's rate, against CLOCK_MONOTONIC. */
+	c = tsc();
+	c0 = now_ms();
+	usleep(200 * 1000);
+	c = (tsc() - c) / (now_ms() - c0);
+	check(fd == clock || filled(fd, 0, PAGE, BENCH_SEED), "bench_bytes",
+	      "the first page holds A's bytes");
+	say("luo-bench: blackout_ms=%.1f retrieve_ms=%.1f tsc_per_ms=%" PRIu64
+	    " first=%#x\n", (double)(end - stamp) / c, t1 - t0, c, first);
+	finish(s);
+	return failed;
+}
+
 static __attribute__((noreturn)) void hold(const char *mode)
 {
 	int dev = dev_open();
@@ -1242,8 +1357,12 @@ int main(int argc, char **argv)
 	struct rlimit r = { 1 << 16, 1 << 16 };
 
 	setrlimit(RLIMIT_NOFILE, &r);
+	if (argc == 2 && !strcmp(argv[1], "stamp"))
+		bench_stamp();
+	if (argc == 2 && !strcmp(argv[1], "blackout"))
+		return bench_blackout();
 	if (argc < 3) {
-		fprintf(stderr, "usage: luo_test hold|check|relay MODE [PREFIX]\n");
+		fprintf(stderr, "usage: luo_test hold|check|relay MODE [PREFIX], bhold KIND, stamp, blackout\n");
 		return 2;
 	}
 	if (argc > 3)
@@ -1254,5 +1373,11 @@ int main(int argc, char **argv)
 		return check_mode(argv[2], 0);
 	if (!strcmp(argv[1], "relay"))
 		return check_mode(argv[2], 1);
+	if (!strcmp(argv[1], "bhold"))
+		bench_hold(argv[2]);
+	if (!strcmp(argv[1], "stamp"))
+		bench_stamp();
+	if (!strcmp(argv[1], "blackout"))
+		return bench_blackout();
 	return 2;
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Blackout benchmark of live update (part of make bench).
+
+A process in kernel A holds a live-update session with a 1 GiB memfd,
+of 4 KiB pages or of shmem THPs; the blackout is the time from kexec -e in
+A until a process in kernel B has retrieved the memfd, mapped it and read
+its first byte.  The baseline is the same kexec carrying only a 4 KiB
+clock memfd.  Time is taken with the TSC, which runs on across the kexec:
+A writes it into the clock memfd just before it execs kexec -e, and B
+reads it back (guest/scenarios/luo_blackout.sh, luo_test.c).
+
+Each configuration runs REPS times; the table gives medians and the ratio
+to the baseline, and build/bench-blackout.csv the figures.  B's part spent
+in RETRIEVE_SESSION / RETRIEVE_FD and mmap is the retrieve column.
+"""
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
+QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
+
+CONFIGS = [
+    ("kexec, clock memfd only", "none"),
+    ("1 GiB memfd, 4 KiB pages", "4k"),
+    ("1 GiB memfd, THP", "thp"),
+]
+TARGETS = {"4k": 1.15, "thp": 1.05}
+
+RESULT = re.compile(r"luo-bench: blackout_ms=([\d.]+) retrieve_ms=([\d.]+)")
+TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not ok")
+
+
+def one_run(kind, rep, args):
+    log = os.path.join(BUILD, "logs", "bench", f"blackout-{kind}-{rep}.log")
+    cmd = [sys.executable, QEMU_RUN, "--scenario", "luo_blackout", "--mem", args.mem,
+           "--prealloc", "--append", f"kho=on kunit.enable=0 luo.bench={kind}",
+           "--timeout", "600", "--log", log]
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                        text=True).returncode
+    with open(log, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    m, trouble = RESULT.search(text), TROUBLE.search(text)
+    if rc != 0 or not m or trouble:
+        why = trouble.group(0) if trouble else f"exit {rc}"
+        sys.exit(f"blackout-bench: {kind} run {rep} failed ({why}); log: {log}")
+    return float(m.group(1)), float(m.group(2))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--reps", type=int, default=5, help="runs per configuration")
+    p.add_argument("--mem", default="3G", help="guest memory (A and B)")
+    p.add_argument("--csv", default=os.path.join(BUILD, "bench-blackout.csv"))
+    args = p.parse_args()
+    os.makedirs(os.path.join(BUILD, "logs", "bench"), exist_ok=True)
+
+    rows = []
+    for name, kind in CONFIGS:
+        runs = [one_run(kind, r, args) for r in range(args.reps)]
+        black = [r[0] for r in runs]
+        med, ret = statistics.median(black), statistics.median(r[1] for r in runs)
+        rows.append((name, kind, med, ret, black))
+        print(f"  {name}: blackout {med:.0f} ms (runs {', '.join(f'{b:.0f}' for b in black)}),"
+              f" retrieve {ret:.1f} ms", flush=True)
+
+    base = rows[0][2]
+    hdr = ("kexec carries", "blackout ms (median)", "min-max", "ratio", "target",
+           "B retrieve + map ms")
+    print(f"\nQEMU (TCG, {args.mem}), median of {args.reps} runs; blackout = kexec -e in A "
+          "until B's process has read the memfd's first byte")
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "---|" * len(hdr))
+    out = []
+    for name, kind, med, ret, black in rows:
+        target = TARGETS.get(kind)
+        vals = (name, f"{med:.0f}", f"{min(black):.0f}-{max(black):.0f}",
+                f"{med / base:.3f}", f"<= {target}" if target else "",
+                f"{ret:.1f}")
+        print("| " + " | ".join(vals) + " |")
+        out.append(vals)
+    with open(args.csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(hdr)
+        w.writerows(out)
+    print(f"\nCSV: {args.csv}; logs: {os.path.join(BUILD, 'logs', 'bench')}")
+
+
+if __name__ == "__main__":
+    main()
