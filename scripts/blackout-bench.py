@@ -16,12 +16,13 @@ in RETRIEVE_SESSION / RETRIEVE_FD and mmap is the retrieve column.
 """
 
 import argparse
-import csv
 import os
 import re
 import statistics
 import subprocess
 import sys
+
+from benchtable import table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
@@ -77,22 +78,12 @@ def main():
            "B retrieve + map ms")
     print(f"\nQEMU (TCG, {args.mem}), median of {args.reps} runs; blackout = kexec -e in A "
           "until B's process has read the memfd's first byte")
-    print("| " + " | ".join(hdr) + " |")
-    print("|" + "---|" * len(hdr))
     out = []
     for name, kind, med, ret, black in rows:
         target = TARGETS.get(kind)
-        vals = (name, f"{med:.0f}", f"{min(black):.0f}-{max(black):.0f}",
-                f"{med / base:.3f}", f"<= {target}" if target else "",
-                f"{ret:.1f}")
-        print("| " + " | ".join(vals) + " |")
-        out.append(vals)
-    with open(args.csv, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(hdr)
-        w.writerows(out)
-    print(f"\nCSV: {args.csv}; logs: {os.path.join(BUILD, 'logs', 'bench')}")
-
+        out.append((name, f"{med:.0f}", f"{min(black):.0f}-{max(black):.0f}",
+                    f"{med / base:.3f}", f"<= {target}" if target else "", f"{ret:.1f}"))
+    table(hdr, out, args.csv)
 
 if __name__ == "__main__":
     main()

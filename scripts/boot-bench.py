@@ -26,12 +26,13 @@ and writes build/bench-boot.csv; logs go to build/logs/bench/.
 """
 
 import argparse
-import csv
 import os
 import re
 import statistics
 import subprocess
 import sys
+
+from benchtable import table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
@@ -119,25 +120,16 @@ def main():
            "restore phase % of boot", "A preserve ns/folio")
     print(f"\nQEMU (TCG, {args.mem}), kernel B, median of {args.reps} runs; "
           "ratios to the boot with no handover; early = up to the page allocator")
-    print("| " + " | ".join(hdr) + " |")
-    print("|" + "---|" * len(hdr))
     out = []
     for name, m, lo, hi in rows:
         phase = m["reserve_us"] + m["restore_us"]
         per = m["preserve_us"] * 1000 / m["folios"] if m["folios"] else 0
-        vals = (name, f"{m['boot_ms']:.0f}", f"{lo:.0f}-{hi:.0f}",
-                f"{m['boot_ms'] / base:.3f}", f"{m['early_ms']:.0f}",
-                f"{m['early_ms'] / ebase:.3f}", f"{m['folios']:.0f}", f"{m['ranges']:.0f}",
-                f"{m['reserve_us']:.0f}", f"{m['restore_us']:.0f}",
-                f"{phase / 10 / m['boot_ms']:.2f}", f"{per:.0f}")
-        print("| " + " | ".join(vals) + " |")
-        out.append(vals)
-    with open(args.csv, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(hdr)
-        w.writerows(out)
-    print(f"\nCSV: {args.csv}; logs: {os.path.join(BUILD, 'logs', 'bench')}")
-
+        out.append((name, f"{m['boot_ms']:.0f}", f"{lo:.0f}-{hi:.0f}",
+                    f"{m['boot_ms'] / base:.3f}", f"{m['early_ms']:.0f}",
+                    f"{m['early_ms'] / ebase:.3f}", f"{m['folios']:.0f}", f"{m['ranges']:.0f}",
+                    f"{m['reserve_us']:.0f}", f"{m['restore_us']:.0f}",
+                    f"{phase / 10 / m['boot_ms']:.2f}", f"{per:.0f}"))
+    table(hdr, out, args.csv)
 
 if __name__ == "__main__":
     main()

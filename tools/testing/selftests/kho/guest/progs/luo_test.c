@@ -1297,24 +1297,54 @@ static int bench_blackout(void)
 	return failed;
 }
 
-static __attribute__((noreturn)) void hold(const char *mode)
+static void hold_memfd_all(int dev)
 {
+	hold_memfd(dev, 1);
+}
+
+static void hold_memfd_light(int dev)
+{
+	hold_memfd(dev, 0);
+}
+
+static void check_memfd_all(int dev)
+{
+	check_memfd(dev, NULL);
+}
+
+/* The modes; those that give the device up close it themselves. */
+static const struct mode {
+	const char *name;
+	void (*hold)(int dev);
+	void (*check)(int dev);
+	int closes_dev;
+} modes[] = {
+	{ "memfd", hold_memfd_all, check_memfd_all, 0 },
+	{ "light", hold_memfd_light, check_memfd_all, 0 },
+	{ "errors", hold_errors, check_errors, 1 },
+	{ "closed", hold_closed, check_closed, 0 },
+	{ "unretrieved", hold_unretrieved, check_unretrieved, 0 },
+	{ "scale", hold_scale, check_scale, 1 },
+};
+
+static const struct mode *find_mode(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(modes[i].name, name))
+			return &modes[i];
+	}
+	die("unknown mode");
+}
+
+static __attribute__((noreturn)) void hold(const char *name)
+{
+	const struct mode *m = find_mode(name);
 	int dev = dev_open();
 
-	if (!strcmp(mode, "memfd") || !strcmp(mode, "light"))
-		hold_memfd(dev, !strcmp(mode, "memfd"));
-	else if (!strcmp(mode, "errors"))
-		hold_errors(dev);
-	else if (!strcmp(mode, "closed"))
-		hold_closed(dev);
-	else if (!strcmp(mode, "unretrieved"))
-		hold_unretrieved(dev);
-	else if (!strcmp(mode, "scale"))
-		hold_scale(dev);
-	else
-		die("unknown mode");
-	/* errors and scale gave the device up for their other processes */
-	if (strcmp(mode, "errors") && strcmp(mode, "scale"))
+	m->hold(dev);
+	if (!m->closes_dev)
 		close(dev);
 	dev = dev_open();
 	save_state(dev);
@@ -1322,12 +1352,13 @@ static __attribute__((noreturn)) void hold(const char *mode)
 	hold_forever();
 }
 
-static int check_mode(const char *mode, int relay)
+static int check_mode(const char *name, int relay)
 {
+	const struct mode *m = find_mode(name);
 	int dev = dev_open();
 
 	load_state(dev);
-	check(nr_expects > 0 || !strcmp(mode, "scale"), "state",
+	check(nr_expects > 0 || m->hold == hold_scale, "state",
 	      "%d memfds expected from A", nr_expects);
 	if (relay) {
 		relay_memfd(dev);
@@ -1335,19 +1366,8 @@ static int check_mode(const char *mode, int relay)
 		close(dev);
 		hold_forever();
 	}
-	if (!strcmp(mode, "memfd") || !strcmp(mode, "light"))
-		check_memfd(dev, NULL);
-	else if (!strcmp(mode, "errors"))
-		check_errors(dev);
-	else if (!strcmp(mode, "closed"))
-		check_closed(dev);
-	else if (!strcmp(mode, "unretrieved"))
-		check_unretrieved(dev);
-	else if (!strcmp(mode, "scale"))
-		check_scale(dev);
-	else
-		die("unknown mode");
-	if (strcmp(mode, "errors") && strcmp(mode, "scale"))
+	m->check(dev);
+	if (!m->closes_dev)
 		close(dev);
 	return failed;
 }
@@ -1362,7 +1382,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "blackout"))
 		return bench_blackout();
 	if (argc < 3) {
-		fprintf(stderr, "usage: luo_test hold|check|relay MODE [PREFIX], bhold KIND, stamp, blackout\n");
+		fprintf(stderr, "usage: luo_test hold|check|relay MODE [PREFIX] | bhold KIND | stamp | blackout\n");
 		return 2;
 	}
 	if (argc > 3)
@@ -1375,9 +1395,5 @@ int main(int argc, char **argv)
 		return check_mode(argv[2], 1);
 	if (!strcmp(argv[1], "bhold"))
 		bench_hold(argv[2]);
-	if (!strcmp(argv[1], "stamp"))
-		bench_stamp();
-	if (!strcmp(argv[1], "blackout"))
-		return bench_blackout();
 	return 2;
 }
