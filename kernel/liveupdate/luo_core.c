@@ -389,7 +389,44 @@ static int luo_name_ok(const __u8 *name)
 	return len && len < LIVEUPDATE_SESSION_NAME_LENGTH ? 0 : -EINVAL;
 }
 
-static int luo_create_session(void __user *uarg)
+/* CREATE_SESSION and RETRIEVE_SESSION take one layout: size, fd, name. */
+static_assert(sizeof(struct liveupdate_ioctl_create_session) ==
+	      sizeof(struct liveupdate_ioctl_retrieve_session));
+static_assert(offsetof(struct liveupdate_ioctl_create_session, fd) ==
+	      offsetof(struct liveupdate_ioctl_retrieve_session, fd));
+static_assert(offsetof(struct liveupdate_ioctl_create_session, name) ==
+	      offsetof(struct liveupdate_ioctl_retrieve_session, name));
+
+/* A new outgoing session of @name, not linked yet, or an ERR_PTR(). */
+static struct luo_session *luo_new_session(const char *name)
+{
+	struct luo_session *s;
+
+	if (luo_out_state.frozen)
+		return ERR_PTR(-EBUSY);
+	if (luo_find(false, name))
+		return ERR_PTR(-EEXIST);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	strscpy(s->name, name);
+	INIT_LIST_HEAD(&s->list);
+	INIT_LIST_HEAD(&s->files);
+	return s;
+}
+
+/* The incoming session of @name if no descriptor has it, or an ERR_PTR(). */
+static struct luo_session *luo_take_session(const char *name)
+{
+	struct luo_session *s = luo_find(true, name);
+
+	if (!s)
+		return ERR_PTR(-ENOENT);
+	return s->open ? ERR_PTR(-EINVAL) : s;
+}
+
+/* CREATE_SESSION (@incoming false) or RETRIEVE_SESSION: a session fd. */
+static int luo_open_session(void __user *uarg, bool incoming)
 {
 	struct liveupdate_ioctl_create_session arg;
 	struct luo_session *s;
@@ -402,50 +439,19 @@ static int luo_create_session(void __user *uarg)
 	if (err)
 		return err;
 	guard(mutex)(&luo_lock);
-	if (luo_out_state.frozen)
-		return -EBUSY;
-	if (luo_find(false, arg.name))
-		return -EEXIST;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	strscpy(s->name, arg.name);
-	INIT_LIST_HEAD(&s->list);
-	INIT_LIST_HEAD(&s->files);
+	s = incoming ? luo_take_session(arg.name) : luo_new_session(arg.name);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
 	file = luo_session_file(s);
 	if (IS_ERR(file)) {
-		kfree(s);
+		if (!incoming)
+			kfree(s);
 		return PTR_ERR(file);
 	}
 	s->open = true;
-	luo_session_link(s);
-	/* On failure the file's release frees the session. */
-	return luo_give_file(file, O_CLOEXEC, &arg.fd, uarg, &arg, sizeof(arg),
-			     usize);
-}
-
-static int luo_retrieve_session(void __user *uarg)
-{
-	struct liveupdate_ioctl_retrieve_session arg;
-	struct luo_session *s;
-	struct file *file;
-	u32 usize;
-	int err;
-
-	err = luo_arg_in(&arg, sizeof(arg), sizeof(arg), uarg, &usize) ?:
-	      luo_name_ok(arg.name);
-	if (err)
-		return err;
-	guard(mutex)(&luo_lock);
-	s = luo_find(true, arg.name);
-	if (!s)
-		return -ENOENT;
-	if (s->open)
-		return -EINVAL;
-	file = luo_session_file(s);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	s->open = true;
+	if (!incoming)
+		luo_session_link(s);
+	/* On failure the file's release ends the session again. */
 	return luo_give_file(file, O_CLOEXEC, &arg.fd, uarg, &arg, sizeof(arg),
 			     usize);
 }
@@ -455,9 +461,9 @@ static long luo_dev_ioctl(struct file *file, unsigned int cmd,
 {
 	switch (cmd) {
 	case LIVEUPDATE_IOCTL_CREATE_SESSION:
-		return luo_create_session((void __user *)arg);
+		return luo_open_session((void __user *)arg, false);
 	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
-		return luo_retrieve_session((void __user *)arg);
+		return luo_open_session((void __user *)arg, true);
 	default:
 		return -ENOTTY;
 	}
