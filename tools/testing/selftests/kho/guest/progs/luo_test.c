@@ -573,6 +573,17 @@ static char *sessions_list(void)
 	return buf;
 }
 
+/* Lines of the sessions listing that start with @start. */
+static int count_lines(const char *start)
+{
+	char *l = sessions_list();
+	int n = 0;
+
+	for (; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		n += !strncmp(l, start, strlen(start));
+	return n;
+}
+
 /* Bytes of incoming session @name as listed, or -1 if it is not. */
 static int64_t listed_bytes(const char *name)
 {
@@ -735,8 +746,45 @@ static int child_open_errno(void)
 	return WEXITSTATUS(st);
 }
 
+/*
+ * Another process builds sessions with @build(@arg) and holds them until
+ * the kexec; return once they are complete.
+ */
+static void spawn_holder(void (*build)(int arg), int arg)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p))
+		die("pipe");
+	if (!fork()) {
+		close(p[0]);
+		build(arg);
+		if (write(p[1], "r", 1) != 1)
+			die("holder ready");
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		die("holder process");
+	close(p[0]);
+}
+
+/* Run @fn(@arg) in another process: does it exit with 0? */
+static int in_child(int (*fn)(int arg), int arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (!pid)
+		_exit(fn(arg) ? 1 : 0);
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	       !WEXITSTATUS(st);
+}
+
 /* The second process of "errors": sessions p2-a (2 files), p2-b (1). */
-static void errors_second_process(int ready)
+static void errors_second_process(int unused)
 {
 	int dev = dev_open(), a, b, fd, i;
 
@@ -752,10 +800,22 @@ static void errors_second_process(int ready)
 			die("p2 preserve");
 		close(fd);
 	}
-	if (write(ready, "r", 1) != 1)
-		die("p2 ready");
-	for (;;)
-		pause();
+}
+
+/* Another process retrieves p2-a and p2-b; 0 if all is well. */
+static int errors_check_second(int unused)
+{
+	int d = dev_open(), a, b, i, ok = 1;
+
+	a = retrieve_session(d, "p2-a");
+	b = retrieve_session(d, "p2-b");
+	close(d);
+	for (i = 1; i <= 3; i++) {
+		int f = retrieve(i < 3 ? a : b, i);
+
+		ok &= f >= 0 && filled(f, 0, 64 * 1024, 200 + i);
+	}
+	return !(ok && !finish(a) && !finish(b));
 }
 
 static void hold_errors(int dev)
@@ -763,7 +823,6 @@ static void hold_errors(int dev)
 	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
 	struct liveupdate_session_get_name gn = { .size = sizeof(gn) };
 	int s, s2, m1, m2, fd, p[2];
-	char c;
 
 	CHECK_ERRNO(open("/dev/liveupdate", O_RDWR) < 0 ? -errno : 0, EBUSY,
 		    "second_opener", "a second open of /dev/liveupdate");
@@ -835,23 +894,17 @@ static void hold_errors(int dev)
 	close(m2);
 
 	/* The second process holds sessions of its own. */
-	if (pipe(p))
-		die("pipe");
 	close(dev);
-	if (!fork()) {
-		close(p[0]);
-		errors_second_process(p[1]);
-	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1)
-		die("second process");
-	check(1, "second_process_sessions", "a second process holds p2-a, p2-b");
+	spawn_holder(errors_second_process, 0);
+	check(strstr(sessions_list(), "\nout p2-a 2 - open\n") &&
+	      strstr(sessions_list(), "\nout p2-b 1 - open\n"),
+	      "second_process_sessions",
+	      "a second process holds p2-a (2 files) and p2-b (1), listed open");
 }
 
 static void check_errors(int dev)
 {
-	int s, s2, fd, fd2, i, st;
-	pid_t pid;
+	int s, s2, fd, fd2, i;
 
 	s = retrieve_session(dev, "vm1");
 	CHECK_ERRNO(s, 0, "retrieve_session", "RETRIEVE_SESSION vm1");
@@ -892,23 +945,7 @@ static void check_errors(int dev)
 
 	/* The second process's sessions, retrieved by another process. */
 	close(dev);
-	pid = fork();
-	if (!pid) {
-		int d = dev_open(), a, b, ok = 1;
-
-		a = retrieve_session(d, "p2-a");
-		b = retrieve_session(d, "p2-b");
-		close(d);
-		for (i = 1; i <= 3; i++) {
-			int f = retrieve(i < 3 ? a : b, i);
-
-			ok &= f >= 0 && filled(f, 0, 64 * 1024, 200 + i);
-		}
-		ok &= !finish(a) && !finish(b);
-		_exit(!ok);
-	}
-	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	      !WEXITSTATUS(st), "other_process",
+	check(in_child(errors_check_second, 0), "other_process",
 	      "another process retrieves p2-a and p2-b, bytes intact, FINISH");
 }
 
@@ -1082,7 +1119,7 @@ static unsigned int scale_seed(int p, int i)
 	return 1000 + p * 10000 + i;
 }
 
-static void hold_scale_process(int p, int ready)
+static void hold_scale_process(int p)
 {
 	int dev = dev_open(), i, s, fd;
 	char name[64];
@@ -1099,16 +1136,11 @@ static void hold_scale_process(int p, int ready)
 		close(fd);
 	}
 	close(dev);
-	if (write(ready, "r", 1) != 1)
-		die("scale ready");
-	for (;;)
-		pause();
 }
 
 static void hold_scale(int dev)
 {
-	int s = create_session(dev, "wide"), i, fd, p[2];
-	char c;
+	int s = create_session(dev, "wide"), i, fd;
 
 	if (s < 0)
 		die("wide");
@@ -1120,20 +1152,12 @@ static void hold_scale(int dev)
 		close(fd);
 	}
 	close(dev);
-	for (i = 0; i < SCALE_PROCS; i++) {
-		if (pipe(p))
-			die("pipe");
-		if (!fork()) {
-			close(p[0]);
-			hold_scale_process(i, p[1]);
-		}
-		close(p[1]);
-		if (read(p[0], &c, 1) != 1)
-			die("scale process");
-		close(p[0]);
-	}
-	check(1, "held", "%d processes hold %d sessions, session wide %d memfds",
-	      SCALE_PROCS, SCALE_PROCS * SCALE_SESSIONS, SCALE_WIDE);
+	for (i = 0; i < SCALE_PROCS; i++)
+		spawn_holder(hold_scale_process, i);
+	check(count_lines("out ") == SCALE_PROCS * SCALE_SESSIONS + 1, "held",
+	      "%d processes hold %d sessions, session wide %d memfds: %d listed",
+	      SCALE_PROCS, SCALE_PROCS * SCALE_SESSIONS, SCALE_WIDE,
+	      count_lines("out "));
 }
 
 /* One process of B's: retrieve process @p's sessions; 0 if all is well. */
@@ -1163,7 +1187,7 @@ static int check_scale_process(int p)
 
 static void check_scale(int dev)
 {
-	int s = retrieve_session(dev, "wide"), i, bad = 0, st;
+	int s = retrieve_session(dev, "wide"), i, bad = 0;
 
 	for (i = 0; i < SCALE_WIDE; i++) {
 		int fd = retrieve(s, 1000 + i);
@@ -1178,13 +1202,7 @@ static void check_scale(int dev)
 	close(s);
 	close(dev);
 	for (i = 0; i < SCALE_PROCS; i++) {
-		pid_t pid = fork();
-
-		if (!pid)
-			_exit(check_scale_process(i) ? 1 : 0);
-		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-		    WEXITSTATUS(st))
-			bad++;
+		bad += !in_child(check_scale_process, i);
 	}
 	check(!bad, "sessions",
 	      "%d processes retrieve %d sessions, every byte checked, FINISH each (%d bad)",
