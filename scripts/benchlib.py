@@ -1,9 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The benchmarks' output: a Markdown table on stdout and the same rows in
-a CSV file."""
+"""What the QEMU benchmarks share: one guest run, and the output (a
+Markdown table on stdout, the same rows in a CSV file)."""
 
 import csv
 import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
+
+
+def run_guest(scenario, append, mem, log):
+    """Boot SCENARIO with APPEND in QEMU (memory preallocated, so that host
+    page faults do not enter the timing); return (exit code, console log)."""
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    cmd = [sys.executable, QEMU_RUN, "--scenario", scenario, "--mem", mem, "--prealloc",
+           "--append", append, "--timeout", "600", "--log", log]
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                        text=True).returncode
+    with open(log, encoding="utf-8", errors="replace") as f:
+        return rc, f.read()
 
 
 def table(hdr, rows, csv_path):

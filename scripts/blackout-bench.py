@@ -19,14 +19,12 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 
-from benchtable import table
+from benchlib import run_guest, table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
-QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
 
 CONFIGS = [
     ("kexec, clock memfd only", "none"),
@@ -41,13 +39,8 @@ TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not 
 
 def one_run(kind, rep, args):
     log = os.path.join(BUILD, "logs", "bench", f"blackout-{kind}-{rep}.log")
-    cmd = [sys.executable, QEMU_RUN, "--scenario", "luo_blackout", "--mem", args.mem,
-           "--prealloc", "--append", f"kho=on kunit.enable=0 luo.bench={kind}",
-           "--timeout", "600", "--log", log]
-    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                        text=True).returncode
-    with open(log, encoding="utf-8", errors="replace") as f:
-        text = f.read()
+    rc, text = run_guest("luo_blackout", f"kho=on kunit.enable=0 luo.bench={kind}",
+                         args.mem, log)
     m, trouble = RESULT.search(text), TROUBLE.search(text)
     if rc != 0 or not m or trouble:
         why = trouble.group(0) if trouble else f"exit {rc}"
@@ -62,7 +55,6 @@ def main():
     p.add_argument("--mem", default="3G", help="guest memory (A and B)")
     p.add_argument("--csv", default=os.path.join(BUILD, "bench-blackout.csv"))
     args = p.parse_args()
-    os.makedirs(os.path.join(BUILD, "logs", "bench"), exist_ok=True)
 
     rows = []
     for name, kind in CONFIGS:

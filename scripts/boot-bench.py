@@ -29,14 +29,12 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 
-from benchtable import table
+from benchlib import run_guest, table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
-QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
 
 # name, kho_bench= (None: nothing preserved), handover
 CONFIGS = [
@@ -65,12 +63,7 @@ def one_run(name, bench, handover, rep, args):
     append = f"kho={kho} kunit.enable=0 kho_t.handover={int(handover)}"
     if bench:
         append += f" kho_bench={bench}"
-    cmd = [sys.executable, QEMU_RUN, "--scenario", "boot_bench", "--mem", args.mem, "--prealloc",
-           "--append", append, "--timeout", "600", "--log", log]
-    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                        text=True).returncode
-    with open(log, encoding="utf-8", errors="replace") as f:
-        text = f.read()
+    rc, text = run_guest("boot_bench", append, args.mem, log)
     kernels = re.split(r"^\[[ 0-9.]+\] Linux version ", text, flags=re.M)
     trouble = TROUBLE.search(text)
     if rc != 0 or len(kernels) != 3 or trouble:
