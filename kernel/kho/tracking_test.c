@@ -334,18 +334,23 @@ struct kho_race_thread {
 	bool range;
 };
 
+/*
+ * The tracking calls themselves: the blocks are not compound pages, so
+ * page_folio() would give order-0 folios whatever @t->order says.
+ */
 static int kho_race_preserve(struct kho_race_thread *t, struct page *p,
 			     bool add)
 {
 	struct kho_client *c = t->st->c[t->client];
+	unsigned long pfn = page_to_pfn(p);
 
 	if (t->range)
-		return add ? kho_client_preserve_phys(c, page_to_phys(p),
-						      2 * PAGE_SIZE) :
-			     kho_client_unpreserve_phys(c, page_to_phys(p),
-							2 * PAGE_SIZE);
-	return add ? kho_client_preserve_folio(c, page_folio(p)) :
-		     kho_client_unpreserve_folio(c, page_folio(p));
+		return add ? kho_track_add_range(c, PFN_PHYS(pfn),
+						 2 * PAGE_SIZE) :
+			     kho_track_del_range(c, PFN_PHYS(pfn),
+						 2 * PAGE_SIZE);
+	return add ? kho_track_add_folio(c, pfn, t->order) :
+		     kho_track_del_folio(c, pfn, t->order);
 }
 
 /*
