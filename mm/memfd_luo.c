@@ -40,21 +40,13 @@
 #include <linux/xarray.h>
 
 #include "internal.h"
+#include "../kernel/liveupdate/luo_format.h"
 #include "../kernel/liveupdate/luo_internal.h"
 
-/* Seals this version carries. */
-#define MEMFD_LUO_SEALS		(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
-				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
-				 F_SEAL_EXEC)
-/* Open flags this version carries. */
-#define MEMFD_LUO_FLAGS		(O_ACCMODE | O_APPEND | O_NONBLOCK | O_LARGEFILE)
 /* Folios pinned per memfd_pin_folios() call. */
 #define MEMFD_LUO_BATCH		256
 /* Longest run of pages looked up under one RCU read section. */
 #define MEMFD_LUO_RUN_MAX	4096
-/* Folio entries per index page. */
-#define MEMFD_LUO_PER_PAGE	((PAGE_SIZE - sizeof(struct luo_memfd_index)) / \
-				 sizeof(struct luo_memfd_folio))
 
 /**
  * struct memfd_luo - a memfd preserved in a session of this kernel
@@ -100,8 +92,9 @@ static int memfd_luo_supported(struct file *file)
 	seals = memfd_fcntl(file, F_GET_SEALS, 0);
 	if (seals < 0)
 		return seals;
-	if (seals & ~MEMFD_LUO_SEALS) {
-		pr_err("preserve: unknown seals %#lx\n", seals & ~MEMFD_LUO_SEALS);
+	if (seals & ~LUO_MEMFD_SEALS_KNOWN) {
+		pr_err("preserve: unknown seals %#lx\n",
+		       seals & ~LUO_MEMFD_SEALS_KNOWN);
 		return -EPROTONOSUPPORT;
 	}
 	return 0;
@@ -325,7 +318,7 @@ static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
 	struct folio *folio;
 	int err;
 
-	n = DIV_ROUND_UP(m->nr, MEMFD_LUO_PER_PAGE);
+	n = DIV_ROUND_UP(m->nr, LUO_MEMFD_PER_PAGE);
 	m->idx = kvcalloc(n, sizeof(*m->idx), GFP_KERNEL);
 	if (n && !m->idx)
 		return -ENOMEM;
@@ -337,15 +330,12 @@ static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
 		}
 	}
 	xa_for_each(&m->folios, i, folio) {
-		struct luo_memfd_folio *f;
+		phys_addr_t phys = PFN_PHYS(folio_pfn(folio));
 
-		if (!ix || le64_to_cpu(ix->nr) == MEMFD_LUO_PER_PAGE)
-			ix = page_address(m->idx[p++]);
-		f = &ix->folios[le64_to_cpu(ix->nr)];
-		f->index = cpu_to_le64(i);
-		f->phys_order = cpu_to_le64(PFN_PHYS(folio_pfn(folio)) |
-					    folio_order(folio));
-		le64_add_cpu(&ix->nr, 1);
+		if (ix && luo_memfd_index_add(ix, i, phys, folio_order(folio)))
+			continue;
+		ix = page_address(m->idx[p++]);
+		luo_memfd_index_add(ix, i, phys, folio_order(folio));
 	}
 	for (p = 0; p < n; p++) {
 		ix = page_address(m->idx[p]);
@@ -424,220 +414,135 @@ void memfd_luo_unfreeze(struct memfd_luo *m, struct kho_client *c)
 }
 
 /**
- * memfd_luo_write_fdt() - describe a frozen memfd in the current FDT node
+ * memfd_luo_desc() - the properties of a frozen memfd, for its node
  * @m: its state
- * @fdt: the sub-FDT being written, inside the file's node
- *
- * Return: 0 or a libfdt error.
+ * @d: filled in; @d->fname points into the file's dentry
  */
-int memfd_luo_write_fdt(struct memfd_luo *m, void *fdt)
+void memfd_luo_desc(struct memfd_luo *m, struct luo_memfd_desc *d)
 {
-	const char *fname = m->file->f_path.dentry->d_name.name;
-	u64 first = m->nr_idx ? page_to_phys(m->idx[0]) : 0;
-
-	return fdt_property_string(fdt, LUO_FDT_FILE_COMPATIBLE,
-				   LUO_MEMFD_COMPATIBLE) ?:
-	       fdt_property_u64(fdt, LUO_MEMFD_SIZE, m->size) ?:
-	       fdt_property_u64(fdt, LUO_MEMFD_POS, m->pos) ?:
-	       fdt_property_u32(fdt, LUO_MEMFD_FLAGS,
-				m->file->f_flags & MEMFD_LUO_FLAGS) ?:
-	       fdt_property_u32(fdt, LUO_MEMFD_SEALS, m->seals) ?:
-	       fdt_property_u32(fdt, LUO_MEMFD_MODE,
-				file_inode(m->file)->i_mode & 0777) ?:
-	       fdt_property_string(fdt, LUO_MEMFD_FNAME, fname) ?:
-	       fdt_property_u64(fdt, LUO_MEMFD_INDEX, first) ?:
-	       fdt_property_u64(fdt, LUO_MEMFD_NR_FOLIOS, m->nr) ?:
-	       fdt_property_u64(fdt, LUO_MEMFD_BYTES, m->bytes);
-}
-
-/* Next kernel: the properties of one memfd node, checked. */
-struct memfd_luo_in {
-	u64 size, pos, index, nr, bytes;
-	u32 flags, seals, mode;
-	const char *fname;
-};
-
-static bool memfd_luo_u64(const void *fdt, int node, const char *name,
-			  u64 *v)
-{
-	int len;
-	const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != sizeof(*p))
-		return false;
-	*v = fdt64_ld(p);
-	return true;
-}
-
-static bool memfd_luo_u32(const void *fdt, int node, const char *name,
-			  u32 *v)
-{
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != sizeof(*p))
-		return false;
-	*v = fdt32_ld(p);
-	return true;
-}
-
-static const char *memfd_luo_read(const void *fdt, int node,
-				  struct memfd_luo_in *in)
-{
-	int len;
-
-	if (!memfd_luo_u64(fdt, node, LUO_MEMFD_SIZE, &in->size) ||
-	    !memfd_luo_u64(fdt, node, LUO_MEMFD_POS, &in->pos) ||
-	    !memfd_luo_u64(fdt, node, LUO_MEMFD_INDEX, &in->index) ||
-	    !memfd_luo_u64(fdt, node, LUO_MEMFD_NR_FOLIOS, &in->nr) ||
-	    !memfd_luo_u64(fdt, node, LUO_MEMFD_BYTES, &in->bytes) ||
-	    !memfd_luo_u32(fdt, node, LUO_MEMFD_FLAGS, &in->flags) ||
-	    !memfd_luo_u32(fdt, node, LUO_MEMFD_SEALS, &in->seals) ||
-	    !memfd_luo_u32(fdt, node, LUO_MEMFD_MODE, &in->mode))
-		return "a property is missing or has the wrong size";
-	in->fname = fdt_getprop(fdt, node, LUO_MEMFD_FNAME, &len);
-	if (!in->fname || len < 2 || len > NAME_MAX + 1 ||
-	    strnlen(in->fname, len) != len - 1 || strchr(in->fname, '/'))
-		return "bad file name";
-	if (in->size > MAX_LFS_FILESIZE || in->pos > MAX_LFS_FILESIZE)
-		return "size or position out of range";
-	if (in->flags & ~MEMFD_LUO_FLAGS || (in->flags & O_ACCMODE) == O_ACCMODE)
-		return "unknown open flags";
-	if (in->seals & ~MEMFD_LUO_SEALS)
-		return "unknown seals";
-	if (in->mode & ~0777)
-		return "bad mode";
-	if (in->nr > DIV_ROUND_UP_ULL(in->size, PAGE_SIZE) ||
-	    !in->nr != !in->index || !PAGE_ALIGNED(in->index))
-		return "bad folio list";
-	return NULL;
+	d->size = m->size;
+	d->pos = m->pos;
+	d->index = m->nr_idx ? page_to_phys(m->idx[0]) : 0;
+	d->nr = m->nr;
+	d->bytes = m->bytes;
+	d->flags = m->file->f_flags & LUO_MEMFD_FLAGS_KNOWN;
+	d->seals = m->seals;
+	d->mode = file_inode(m->file)->i_mode & 0777;
+	d->fname = m->file->f_path.dentry->d_name.name;
 }
 
 /**
- * memfd_luo_check() - check a memfd node of the incoming sub-FDT
- * @fdt: the sub-FDT
- * @node: the file's node
- * @bytes: set to the memory the memfd holds
- *
- * The folio list itself is checked as it is read, in preserved memory.
- *
- * Return: 0, or -EINVAL after a one-line reason in the log.
+ * struct memfd_luo_walk - a walk of an incoming memfd in this kernel
+ * @w: the format's walker
+ * @c: the live-update KHO client
+ * @file: retrieve: the new file the folios go into
+ * @bytes: bytes given back so far: index pages, and on release folios
  */
-int memfd_luo_check(const void *fdt, int node, u64 *bytes)
-{
-	struct memfd_luo_in in;
-	const char *why = memfd_luo_read(fdt, node, &in);
+struct memfd_luo_walk {
+	struct luo_memfd_walker w;
+	struct kho_client *c;
+	struct file *file;
+	u64 bytes;
+};
 
-	if (why) {
-		pr_err("incoming %s: %s\n", fdt_get_name(fdt, node, NULL), why);
-		return -EINVAL;
+static void *memfd_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
+{
+	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
+	struct folio *folio = kho_client_restore_folio(mw->c, phys);
+
+	if (folio && folio_order(folio)) {
+		folio_put(folio);
+		return NULL;
 	}
-	*bytes = in.bytes;
-	return 0;
+	return folio ? folio_address(folio) : NULL;
 }
 
-/*
- * Walk the folio list of an incoming memfd: call @fn on every entry after
- * checking it against the file's size and the entries before it.  Index
- * pages are restored, read and freed on the way.  Returns 0 or the first
- * error; what is left of the list stays unclaimed in KHO.
- */
-static int memfd_luo_walk(const struct memfd_luo_in *in, struct kho_client *c,
-			  int (*fn)(pgoff_t index, struct folio *folio,
-				    void *arg),
-			  void *arg)
+static void memfd_luo_index_put(struct luo_memfd_walker *w, void *page)
 {
-	pgoff_t end = DIV_ROUND_UP_ULL(in->size, PAGE_SIZE), next = 0;
-	phys_addr_t phys = in->index;
-	u64 seen = 0;
-	int err = 0;
+	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
 
-	while (phys && !err) {
-		struct folio *ipage = kho_client_restore_folio(c, phys);
-		struct luo_memfd_index *ix;
-		u64 i, nr;
-
-		if (!ipage || folio_order(ipage)) {
-			pr_err("index page %pa was not preserved\n", &phys);
-			return -EIO;
-		}
-		ix = folio_address(ipage);
-		nr = le64_to_cpu(ix->nr);
-		if (!nr || nr > MEMFD_LUO_PER_PAGE || seen + nr > in->nr) {
-			pr_err("index page %pa holds a bad count\n", &phys);
-			err = -EIO;
-		}
-		for (i = 0; !err && i < nr; i++) {
-			u64 index = le64_to_cpu(ix->folios[i].index);
-			u64 po = le64_to_cpu(ix->folios[i].phys_order);
-			unsigned int order = po & LUO_MEMFD_ORDER_MASK;
-			phys_addr_t fphys = po & PAGE_MASK;
-			struct folio *folio;
-
-			if (order > MAX_PAGE_ORDER || index < next ||
-			    !IS_ALIGNED(index, 1UL << order) ||
-			    index + (1UL << order) > ALIGN(end, 1UL << order) ||
-			    po & ~(PAGE_MASK | LUO_MEMFD_ORDER_MASK)) {
-				pr_err("bad folio entry (index %llu, %#llx)\n",
-				       index, po);
-				err = -EIO;
-				break;
-			}
-			folio = kho_client_restore_folio(c, fphys);
-			if (!folio || folio_order(folio) != order) {
-				pr_err("folio at %pa (index %llu) was not preserved as order %u\n",
-				       &fphys, index, order);
-				if (folio)
-					folio_put(folio);
-				err = -EIO;
-				break;
-			}
-			next = index + (1UL << order);
-			err = fn(index, folio, arg);
-		}
-		seen += nr;
-		phys = le64_to_cpu(ix->next);
-		folio_put(ipage);
-		cond_resched();
-	}
-	if (!err && seen != in->nr) {
-		pr_err("folio list holds %llu folios, not %llu\n", seen, in->nr);
-		err = -EIO;
-	}
-	return err;
+	mw->bytes += PAGE_SIZE;
+	folio_put(virt_to_folio(page));
+	cond_resched();
 }
 
-static int memfd_luo_insert(pgoff_t index, struct folio *folio, void *arg)
+/* The folio of @order at @phys, restored; NULL if it was not preserved. */
+static struct folio *memfd_luo_restore(struct memfd_luo_walk *mw,
+				       phys_addr_t phys, unsigned int order)
 {
+	struct folio *folio = kho_client_restore_folio(mw->c, phys);
+
+	if (folio && folio_order(folio) != order) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+static int memfd_luo_insert(struct luo_memfd_walker *w, u64 index,
+			    phys_addr_t phys, unsigned int order)
+{
+	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
+	struct folio *folio = memfd_luo_restore(mw, phys, order);
 	int err;
 
+	if (!folio)
+		return -ENOENT;
 	folio = page_rmappable_folio(&folio->page);
-	err = shmem_insert_folio(arg, folio, index);
-	if (err)
-		pr_err("cannot put the folio at index %lu back (%d)\n",
-		       index, err);
+	err = shmem_insert_folio(mw->file, folio, index);
 	/* The page cache holds its own references now. */
 	folio_put(folio);
 	return err;
 }
 
+static int memfd_luo_free_one(struct luo_memfd_walker *w, u64 index,
+			      phys_addr_t phys, unsigned int order)
+{
+	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
+	struct folio *folio = memfd_luo_restore(mw, phys, order);
+
+	if (!folio)
+		return -ENOENT;
+	mw->bytes += folio_size(folio);
+	folio_put(folio);
+	return 0;
+}
+
+static int memfd_luo_walk(struct memfd_luo_walk *mw,
+			  const struct luo_memfd_desc *d,
+			  int (*fn)(struct luo_memfd_walker *w, u64 index,
+				    phys_addr_t phys, unsigned int order))
+{
+	int err;
+
+	mw->w.d = d;
+	mw->w.index_get = memfd_luo_index_get;
+	mw->w.index_put = memfd_luo_index_put;
+	mw->w.folio = fn;
+	err = luo_memfd_walk(&mw->w);
+	if (err)
+		pr_err("incoming %s: %s (%#llx, %d); the rest stays unclaimed\n",
+		       d->fname, mw->w.why, mw->w.bad, err);
+	return err;
+}
+
 /* Open flags, position, mode and seals, as they were. */
 static struct file *memfd_luo_finish_file(struct file *file,
-					  const struct memfd_luo_in *in)
+					  const struct luo_memfd_desc *d)
 {
 	struct inode *inode = file_inode(file);
 	long err;
 
-	inode->i_mode = (inode->i_mode & ~0777) | in->mode;
+	inode->i_mode = (inode->i_mode & ~0777) | d->mode;
 	/* A new shmem file is sealed with F_SEAL_SEAL; open it to seals. */
 	SHMEM_I(inode)->seals &= ~F_SEAL_SEAL;
-	err = memfd_fcntl(file, F_ADD_SEALS, in->seals);
+	err = memfd_fcntl(file, F_ADD_SEALS, d->seals);
 	if (err) {
 		fput(file);
 		return ERR_PTR(err);
 	}
-	if ((in->flags & O_ACCMODE) != O_RDWR) {
-		struct file *f = dentry_open(&file->f_path, in->flags,
+	if ((d->flags & O_ACCMODE) != O_RDWR) {
+		struct file *f = dentry_open(&file->f_path, d->flags,
 					     current_cred());
 
 		fput(file);
@@ -645,71 +550,56 @@ static struct file *memfd_luo_finish_file(struct file *file,
 			return f;
 		file = f;
 	}
-	file->f_flags |= in->flags & (O_APPEND | O_NONBLOCK | O_LARGEFILE);
-	file->f_pos = in->pos;
+	file->f_flags |= d->flags & (O_APPEND | O_NONBLOCK | O_LARGEFILE);
+	file->f_pos = d->pos;
 	return file;
 }
 
 /**
  * memfd_luo_retrieve() - make an incoming memfd a file again
- * @fdt: the sub-FDT
- * @node: the file's node, checked by memfd_luo_check()
+ * @d: its node, as luo_memfd_desc_read() checked it
  * @c: the live-update KHO client
  *
  * Return: the new file, with its folios at their old physical addresses,
  * or an ERR_PTR().  After an error, whatever of the memfd was not taken
  * back stays unclaimed in KHO.
  */
-struct file *memfd_luo_retrieve(const void *fdt, int node,
+struct file *memfd_luo_retrieve(const struct luo_memfd_desc *d,
 				struct kho_client *c)
 {
-	struct memfd_luo_in in;
-	struct file *file;
+	struct memfd_luo_walk mw = { .c = c };
 	struct inode *inode;
 	int err;
 
-	if (memfd_luo_read(fdt, node, &in))
-		return ERR_PTR(-EINVAL);
 	/* The file name is "memfd:" and the name memfd_create() was given. */
-	file = shmem_file_setup(in.fname, 0, VM_NORESERVE);
-	if (IS_ERR(file))
-		return file;
-	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-	file->f_flags |= O_LARGEFILE;
-	inode = file_inode(file);
+	mw.file = shmem_file_setup(d->fname, 0, VM_NORESERVE);
+	if (IS_ERR(mw.file))
+		return mw.file;
+	mw.file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	mw.file->f_flags |= O_LARGEFILE;
+	inode = file_inode(mw.file);
 	inode_lock(inode);
-	i_size_write(inode, in.size);
-	err = memfd_luo_walk(&in, c, memfd_luo_insert, file);
+	i_size_write(inode, d->size);
+	err = memfd_luo_walk(&mw, d, memfd_luo_insert);
 	inode_unlock(inode);
 	if (err) {
-		fput(file);
+		fput(mw.file);
 		return ERR_PTR(err);
 	}
-	return memfd_luo_finish_file(file, &in);
-}
-
-static int memfd_luo_free_one(pgoff_t index, struct folio *folio, void *arg)
-{
-	*(u64 *)arg += folio_size(folio);
-	folio_put(folio);
-	return 0;
+	return memfd_luo_finish_file(mw.file, d);
 }
 
 /**
  * memfd_luo_release() - give an incoming memfd's memory back
- * @fdt: the sub-FDT
- * @node: the file's node
+ * @d: its node, as luo_memfd_desc_read() checked it
  * @c: the live-update KHO client
  *
  * Return: bytes given to the page allocator, index pages included.
  */
-u64 memfd_luo_release(const void *fdt, int node, struct kho_client *c)
+u64 memfd_luo_release(const struct luo_memfd_desc *d, struct kho_client *c)
 {
-	struct memfd_luo_in in;
-	u64 bytes = 0;
+	struct memfd_luo_walk mw = { .c = c };
 
-	if (memfd_luo_read(fdt, node, &in))
-		return 0;
-	memfd_luo_walk(&in, c, memfd_luo_free_one, &bytes);
-	return bytes + DIV_ROUND_UP_ULL(in.nr, MEMFD_LUO_PER_PAGE) * PAGE_SIZE;
+	memfd_luo_walk(&mw, d, memfd_luo_free_one);
+	return mw.bytes;
 }

@@ -44,7 +44,6 @@
 /* Protects the session lists, every session and file, the frozen state. */
 DEFINE_MUTEX(luo_lock);
 struct kho_client *luo_client;
-const void *luo_in_fdt;
 
 /* Sessions of this kernel, and those that came from the previous one. */
 static LIST_HEAD(luo_out);
@@ -135,35 +134,27 @@ static void luo_thaw_files(struct luo_session *stop_s, struct luo_file *stop)
 
 static int luo_write_fdt(void *fdt, size_t size)
 {
+	struct luo_memfd_desc d;
 	struct luo_session *s;
 	struct luo_file *f;
 	unsigned int i = 0, j;
-	char node[16];
 	int err;
 
-	err = fdt_create(fdt, size) ?: fdt_finish_reservemap(fdt) ?:
-	      fdt_begin_node(fdt, "") ?:
-	      fdt_property_string(fdt, "compatible", LUO_FDT_COMPATIBLE) ?:
-	      fdt_begin_node(fdt, LUO_FDT_SESSIONS);
+	err = luo_fmt_begin(fdt, size);
 	list_for_each_entry(s, &luo_out, list) {
 		if (err)
 			break;
-		snprintf(node, sizeof(node), "s%u", i++);
-		err = fdt_begin_node(fdt, node) ?:
-		      fdt_property_string(fdt, LUO_FDT_NAME, s->name);
+		err = luo_fmt_session_begin(fdt, i++, s->name);
 		j = 0;
 		list_for_each_entry(f, &s->files, list) {
 			if (err)
 				break;
-			snprintf(node, sizeof(node), "f%u", j++);
-			err = fdt_begin_node(fdt, node) ?:
-			      fdt_property_u64(fdt, LUO_FDT_TOKEN, f->token) ?:
-			      memfd_luo_write_fdt(f->memfd, fdt) ?:
-			      fdt_end_node(fdt);
+			memfd_luo_desc(f->memfd, &d);
+			err = luo_fmt_memfd(fdt, j++, f->token, &d);
 		}
-		err = err ?: fdt_end_node(fdt);
+		err = err ?: luo_fmt_session_end(fdt);
 	}
-	return err ?: fdt_end_node(fdt) ?: fdt_end_node(fdt) ?: fdt_finish(fdt);
+	return err ?: luo_fmt_finish(fdt);
 }
 
 static void luo_free_fdt(void)
@@ -513,45 +504,21 @@ static u32 luo_in_count(u64 *bytes)
 	return n;
 }
 
-static const char *luo_in_file(const void *fdt, struct luo_session *s,
-			       int node)
-{
-	struct luo_file *f;
-	const fdt64_t *tok;
-	u64 bytes;
-	int len;
-
-	if (fdt_node_check_compatible(fdt, node, LUO_MEMFD_COMPATIBLE))
-		return "a file of an unknown kind";
-	tok = fdt_getprop(fdt, node, LUO_FDT_TOKEN, &len);
-	if (!tok || len != sizeof(*tok))
-		return "a file without a token";
-	if (memfd_luo_check(fdt, node, &bytes))
-		return "a malformed memfd";
-	if (luo_file_find(s, fdt64_ld(tok)))
-		return "two files with one token";
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
-		return "out of memory";
-	f->token = fdt64_ld(tok);
-	f->node = node;
-	f->bytes = bytes;
-	luo_file_link(s, f);
-	if (check_add_overflow(s->bytes, bytes, &s->bytes))
-		return "byte count overflows";
-	return NULL;
-}
-
-static const char *luo_in_session(const void *fdt, int node)
-{
+/*
+ * The next kernel's parse: the format's checks (luo_format.c) tell of
+ * each session and file, which become incoming sessions and files here.
+ */
+struct luo_in_parser {
+	struct luo_fmt_parser p;
 	struct luo_session *s;
-	const char *name, *why = NULL;
-	int len, child;
+};
 
-	name = fdt_getprop(fdt, node, LUO_FDT_NAME, &len);
-	if (!name || len < 2 || len > LIVEUPDATE_SESSION_NAME_LENGTH ||
-	    strnlen(name, len) != len - 1)
-		return "a session without a proper name";
+static const char *luo_in_session(struct luo_fmt_parser *p, const char *name,
+				  int node)
+{
+	struct luo_in_parser *ip = container_of(p, struct luo_in_parser, p);
+	struct luo_session *s;
+
 	if (luo_find(true, name))
 		return "two sessions with one name";
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -561,34 +528,39 @@ static const char *luo_in_session(const void *fdt, int node)
 	INIT_LIST_HEAD(&s->list);
 	INIT_LIST_HEAD(&s->files);
 	s->incoming = true;
-	s->node = node;
 	luo_session_link(s);
-	fdt_for_each_subnode(child, fdt, node) {
-		why = luo_in_file(fdt, s, child);
-		if (why)
-			break;
-	}
-	return why;
+	ip->s = s;
+	return NULL;
 }
 
+static const char *luo_in_file(struct luo_fmt_parser *p, u64 token, int node,
+			       const struct luo_memfd_desc *d)
+{
+	struct luo_session *s = container_of(p, struct luo_in_parser, p)->s;
+	struct luo_file *f;
+
+	if (luo_file_find(s, token))
+		return "two files with one token";
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return "out of memory";
+	f->token = token;
+	f->desc = *d;
+	luo_file_link(s, f);
+	if (check_add_overflow(s->bytes, d->bytes, &s->bytes))
+		return "byte count overflows";
+	return NULL;
+}
+
+/* Check @fdt and build the incoming sessions; luo_lock held. */
 static const char *luo_in_parse(const void *fdt)
 {
-	const char *why = NULL;
-	int node, child;
+	struct luo_in_parser ip = {
+		.p.session = luo_in_session,
+		.p.file = luo_in_file,
+	};
 
-	if (fdt_check_header(fdt))
-		return "the sub-FDT has a bad header";
-	if (fdt_node_check_compatible(fdt, 0, LUO_FDT_COMPATIBLE))
-		return "the sub-FDT is not " LUO_FDT_COMPATIBLE;
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SESSIONS);
-	if (node < 0)
-		return "the sub-FDT has no " LUO_FDT_SESSIONS " node";
-	fdt_for_each_subnode(child, fdt, node) {
-		why = luo_in_session(fdt, child);
-		if (why)
-			break;
-	}
-	return why;
+	return luo_fmt_parse(fdt, &ip.p);
 }
 
 static int __init luo_in_init(void)
@@ -609,7 +581,6 @@ static int __init luo_in_init(void)
 			luo_session_free(s);
 		return -EINVAL;
 	}
-	luo_in_fdt = phys_to_virt(phys);
 	n = luo_in_count(&bytes);
 	pr_info("%u incoming sessions, %llu bytes\n", n, bytes);
 	return 0;
@@ -644,8 +615,8 @@ static int luo_sessions_show(struct seq_file *m, void *v)
 		seq_printf(m, "in %s %u %llu %s\n", s->name, s->nr_files,
 			   s->bytes, s->open ? "retrieved" : "waiting");
 		list_for_each_entry(f, &s->files, list)
-			seq_printf(m, "  file %llu %llu %s\n", f->token, f->bytes,
-				   luo_file_state(f));
+			seq_printf(m, "  file %llu %llu %s\n", f->token,
+				   f->desc.bytes, luo_file_state(f));
 	}
 	return 0;
 }

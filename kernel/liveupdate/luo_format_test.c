@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the live-update handover format: the next kernel's check
- * of the liveupdate sub-FDT (luo_in_parse()) and of each memfd node
- * (memfd_luo_check()), on sub-FDTs built here, valid and damaged.
+ * of the liveupdate sub-FDT (luo_in_parse(), through luo_fmt_parse()) and
+ * of each memfd node (luo_memfd_desc_read()), on sub-FDTs built here,
+ * valid and damaged.
  *
  * Included by luo_core.c, so that the static parser can be reached.  The
  * cases use the incoming session list and need it empty: the kunit boot
@@ -14,6 +15,7 @@
 #include <linux/sizes.h>
 
 #define LUO_T_FDT_SIZE	SZ_8K
+#define LUO_T_BAD_LIST	"a memfd with a bad folio list"
 
 /* A memfd node; each field can be damaged, or left out by @omit. */
 struct luo_t_file {
@@ -195,7 +197,7 @@ static void luo_format_valid(struct kunit *test)
 			s_bytes = s->bytes;
 			f = luo_file_find(s, 7);
 			if (f) {
-				f_bytes = f->bytes;
+				f_bytes = f->desc.bytes;
 				status = f->status;
 			}
 			no_8 = !luo_file_find(s, 8);
@@ -323,12 +325,11 @@ static void luo_format_files(struct kunit *test)
 			   "byte count overflows");
 }
 
-/* Damage one thing of a good memfd node; expect it refused. */
+/* Damage one thing of a good memfd node; expect it refused for @why. */
 static void luo_t_bad_memfd(struct kunit *test, struct luo_t_file *f,
-			    const char *what)
+			    const char *what, const char *why)
 {
-	KUNIT_EXPECT_STREQ_MSG(test, luo_t_one(test, f), "a malformed memfd",
-			       "%s", what);
+	KUNIT_EXPECT_STREQ_MSG(test, luo_t_one(test, f), why, "%s", what);
 	*f = luo_t_good;
 }
 
@@ -345,32 +346,43 @@ static void luo_format_memfd(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, luo_t_one(test, &f));
 	for (i = 0; i < ARRAY_SIZE(props); i++) {
 		f.omit = props[i];
-		luo_t_bad_memfd(test, &f, props[i]);
+		luo_t_bad_memfd(test, &f, props[i],
+				!strcmp(props[i], LUO_MEMFD_FNAME) ?
+				"a memfd with a bad file name" :
+				"a memfd property is missing or has the wrong size");
 	}
 	f.fname = "a/b";
-	luo_t_bad_memfd(test, &f, "a slash in the name");
+	luo_t_bad_memfd(test, &f, "a slash in the name",
+			"a memfd with a bad file name");
 	f.fname = "";
-	luo_t_bad_memfd(test, &f, "an empty name");
+	luo_t_bad_memfd(test, &f, "an empty name",
+			"a memfd with a bad file name");
 	f.size = (u64)MAX_LFS_FILESIZE + 1;
-	luo_t_bad_memfd(test, &f, "size past MAX_LFS_FILESIZE");
+	luo_t_bad_memfd(test, &f, "size past MAX_LFS_FILESIZE",
+			"a memfd size or position out of range");
 	f.pos = (u64)MAX_LFS_FILESIZE + 1;
-	luo_t_bad_memfd(test, &f, "position past MAX_LFS_FILESIZE");
+	luo_t_bad_memfd(test, &f, "position past MAX_LFS_FILESIZE",
+			"a memfd size or position out of range");
 	f.flags = O_RDWR | O_DIRECT;
-	luo_t_bad_memfd(test, &f, "an open flag this version does not carry");
+	luo_t_bad_memfd(test, &f, "an open flag this version does not carry",
+			"a memfd with unknown open flags");
 	f.flags = O_ACCMODE;
-	luo_t_bad_memfd(test, &f, "access mode 3");
+	luo_t_bad_memfd(test, &f, "access mode 3",
+			"a memfd with unknown open flags");
 	f.seals = 0x8000;
-	luo_t_bad_memfd(test, &f, "an unknown seal");
+	luo_t_bad_memfd(test, &f, "an unknown seal",
+			"a memfd with unknown seals");
 	f.mode = 01777;
-	luo_t_bad_memfd(test, &f, "mode bits beyond 0777");
+	luo_t_bad_memfd(test, &f, "mode bits beyond 0777",
+			"a memfd with a bad mode");
 	f.nr = 3;
-	luo_t_bad_memfd(test, &f, "more folios than pages");
+	luo_t_bad_memfd(test, &f, "more folios than pages", LUO_T_BAD_LIST);
 	f.index = 0;
-	luo_t_bad_memfd(test, &f, "folios and no index page");
+	luo_t_bad_memfd(test, &f, "folios and no index page", LUO_T_BAD_LIST);
 	f.nr = 0;
-	luo_t_bad_memfd(test, &f, "an index page and no folios");
+	luo_t_bad_memfd(test, &f, "an index page and no folios", LUO_T_BAD_LIST);
 	f.index = SZ_4K + 8;
-	luo_t_bad_memfd(test, &f, "an unaligned index page");
+	luo_t_bad_memfd(test, &f, "an unaligned index page", LUO_T_BAD_LIST);
 
 	/* An empty memfd: no folios, no index page. */
 	f.nr = 0;
@@ -384,12 +396,182 @@ static void luo_format_memfd(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, luo_t_one(test, &f));
 }
 
+/*
+ * The folio-list walk, on index pages of this test.  The folios are only
+ * addresses: the walker's callbacks never touch them.
+ */
+#define LUO_T_INDEX_PAGES	2
+#define LUO_T_FOLIO_BASE	SZ_1G
+
+struct luo_t_walk {
+	struct luo_memfd_walker w;
+	struct luo_memfd_desc d;
+	struct luo_memfd_index *ix[LUO_T_INDEX_PAGES];
+	unsigned int gets, puts, folios;
+	phys_addr_t missing;
+};
+
+static void *luo_t_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
+{
+	struct luo_t_walk *t = container_of(w, struct luo_t_walk, w);
+	unsigned int i;
+
+	for (i = 0; i < LUO_T_INDEX_PAGES; i++) {
+		if (phys == virt_to_phys(t->ix[i])) {
+			t->gets++;
+			return t->ix[i];
+		}
+	}
+	return NULL;
+}
+
+static void luo_t_index_put(struct luo_memfd_walker *w, void *page)
+{
+	container_of(w, struct luo_t_walk, w)->puts++;
+}
+
+static int luo_t_folio(struct luo_memfd_walker *w, u64 index,
+		       phys_addr_t phys, unsigned int order)
+{
+	struct luo_t_walk *t = container_of(w, struct luo_t_walk, w);
+
+	if (phys == t->missing)
+		return -ENOENT;
+	t->folios++;
+	return 0;
+}
+
+/*
+ * A good list of a 1 MiB memfd: page 0, then an order-1 folio at page 2,
+ * and in the second index page an order-3 folio at page 8.
+ */
+static struct luo_t_walk *luo_t_walk_new(struct kunit *test)
+{
+	struct luo_t_walk *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < LUO_T_INDEX_PAGES; i++) {
+		/* Power-of-two kmalloc sizes are naturally aligned. */
+		t->ix[i] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, t->ix[i]);
+	}
+	KUNIT_ASSERT_TRUE(test, luo_memfd_index_add(t->ix[0], 0,
+						    LUO_T_FOLIO_BASE, 0));
+	KUNIT_ASSERT_TRUE(test, luo_memfd_index_add(t->ix[0], 2,
+						    LUO_T_FOLIO_BASE + SZ_8K,
+						    1));
+	KUNIT_ASSERT_TRUE(test, luo_memfd_index_add(t->ix[1], 8,
+						    LUO_T_FOLIO_BASE + SZ_32K,
+						    3));
+	t->ix[0]->next = cpu_to_le64(virt_to_phys(t->ix[1]));
+	t->d.size = SZ_1M;
+	t->d.index = virt_to_phys(t->ix[0]);
+	t->d.nr = 3;
+	t->w.d = &t->d;
+	t->w.index_get = luo_t_index_get;
+	t->w.index_put = luo_t_index_put;
+	t->w.folio = luo_t_folio;
+	return t;
+}
+
+/* Damage the good list through @entry of the second page; walk it. */
+static const char *luo_t_walk_bad(struct kunit *test, u64 index, u64 po)
+{
+	struct luo_t_walk *t = luo_t_walk_new(test);
+
+	t->ix[1]->folios[0].index = cpu_to_le64(index);
+	t->ix[1]->folios[0].phys_order = cpu_to_le64(po);
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_EQ(test, t->folios, 2);
+	KUNIT_EXPECT_EQ(test, t->gets, t->puts);
+	return t->w.why;
+}
+
+static void luo_format_walk(struct kunit *test)
+{
+	static const char order[] = "a folio entry with a bad order";
+	static const char place[] =
+		"a folio entry out of order or past the end of the file";
+	struct luo_t_walk *t = luo_t_walk_new(test);
+	struct luo_memfd_index *ix;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), 0);
+	KUNIT_EXPECT_NULL(test, t->w.why);
+	KUNIT_EXPECT_EQ(test, t->folios, 3);
+	KUNIT_EXPECT_EQ(test, t->gets, 2);
+	KUNIT_EXPECT_EQ(test, t->puts, 2);
+
+	/* Each entry checked against the file and the entries before it. */
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 2, LUO_T_FOLIO_BASE | 3),
+			   place);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 4, LUO_T_FOLIO_BASE | 3),
+			   place);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 256, LUO_T_FOLIO_BASE),
+			   place);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, U64_MAX & ~7ULL,
+						LUO_T_FOLIO_BASE | 3), place);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 8, LUO_T_FOLIO_BASE |
+						(MAX_PAGE_ORDER + 1)), order);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 8, LUO_T_FOLIO_BASE |
+						BIT(8) | 3), order);
+	KUNIT_EXPECT_STREQ(test, luo_t_walk_bad(test, 8, LUO_T_FOLIO_BASE +
+						SZ_4K + 3),
+			   "a folio entry at an address not aligned to its order");
+
+	/* Index pages: preserved, with counts that add up to nr-folios. */
+	t = luo_t_walk_new(test);
+	t->d.index = LUO_T_FOLIO_BASE;
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_STREQ(test, t->w.why, "an index page was not preserved");
+	KUNIT_EXPECT_EQ(test, t->w.bad, t->d.index);
+	t = luo_t_walk_new(test);
+	t->ix[1]->nr = 0;
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_STREQ(test, t->w.why, "an index page holds a bad count");
+	t = luo_t_walk_new(test);
+	t->d.nr = 2;
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_STREQ(test, t->w.why, "an index page holds a bad count");
+	t = luo_t_walk_new(test);
+	t->d.nr = 4;
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_STREQ(test, t->w.why,
+			   "the folio list is shorter than nr-folios");
+	KUNIT_EXPECT_EQ(test, t->w.bad, 3);
+	/* A list that loops back is refused when a page comes twice. */
+	t = luo_t_walk_new(test);
+	t->d.nr = 6;
+	t->ix[1]->next = cpu_to_le64(t->d.index);
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -EIO);
+	KUNIT_EXPECT_STREQ(test, t->w.why, place);
+
+	/* A folio the client did not preserve with that order. */
+	t = luo_t_walk_new(test);
+	t->missing = LUO_T_FOLIO_BASE + SZ_8K;
+	KUNIT_EXPECT_EQ(test, luo_memfd_walk(&t->w), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, t->w.why,
+			   "a folio was not preserved with its order");
+	KUNIT_EXPECT_EQ(test, t->w.bad, 2);
+	KUNIT_EXPECT_EQ(test, t->folios, 1);
+
+	/* A full index page takes no more. */
+	ix = t->ix[0];
+	memset(ix, 0, PAGE_SIZE);
+	for (i = 0; i < LUO_MEMFD_PER_PAGE; i++)
+		KUNIT_ASSERT_TRUE(test, luo_memfd_index_add(ix, i, 0, 0));
+	KUNIT_EXPECT_FALSE(test, luo_memfd_index_add(ix, i, 0, 0));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ix->nr), LUO_MEMFD_PER_PAGE);
+}
+
 static struct kunit_case luo_format_cases[] = {
 	KUNIT_CASE(luo_format_valid),
 	KUNIT_CASE(luo_format_root),
 	KUNIT_CASE(luo_format_sessions),
 	KUNIT_CASE(luo_format_files),
 	KUNIT_CASE(luo_format_memfd),
+	KUNIT_CASE(luo_format_walk),
 	{}
 };
 

@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <uapi/linux/liveupdate.h>
 
+#include "luo_format.h"
+
 struct file;
 struct inode;
 struct kho_client;
@@ -24,8 +26,8 @@ struct memfd_luo;
  * @token: the token userspace gave it
  * @memfd: outgoing: the preserved memfd's state
  * @inode: outgoing: its inode, the key that keeps it in one session
- * @node: incoming: offset of its node in the sub-FDT
- * @bytes: incoming: memory it holds, index pages included
+ * @desc: incoming: its node, checked (memory it holds in @desc.bytes);
+ *	@desc.fname points into the sub-FDT, which is never freed
  * @status: incoming: 0 until retrieved, 1 once retrieved, or the error
  *	the one retrieve attempt gave
  */
@@ -36,8 +38,7 @@ struct luo_file {
 	u64 token;
 	struct memfd_luo *memfd;
 	struct inode *inode;
-	int node;
-	u64 bytes;
+	struct luo_memfd_desc desc;
 	int status;
 };
 
@@ -50,7 +51,6 @@ struct luo_file {
  * @nr_files: how many
  * @incoming: it came from the previous kernel
  * @open: a file descriptor refers to it
- * @node: incoming: offset of its node in the sub-FDT
  * @bytes: incoming: memory its files hold, as the previous kernel said
  *
  * Everything here is protected by luo_lock (luo_core.c).
@@ -63,13 +63,11 @@ struct luo_session {
 	unsigned int nr_files;
 	bool incoming;
 	bool open;
-	int node;
 	u64 bytes;
 };
 
 extern struct mutex luo_lock;
 extern struct kho_client *luo_client;
-extern const void *luo_in_fdt;
 
 /* luo_core.c */
 bool luo_frozen(void);
@@ -93,10 +91,9 @@ int memfd_luo_preserve(struct file *file, struct memfd_luo **out);
 void memfd_luo_unpreserve(struct memfd_luo *m);
 int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c);
 void memfd_luo_unfreeze(struct memfd_luo *m, struct kho_client *c);
-int memfd_luo_write_fdt(struct memfd_luo *m, void *fdt);
-int memfd_luo_check(const void *fdt, int node, u64 *bytes);
-struct file *memfd_luo_retrieve(const void *fdt, int node,
+void memfd_luo_desc(struct memfd_luo *m, struct luo_memfd_desc *d);
+struct file *memfd_luo_retrieve(const struct luo_memfd_desc *d,
 				struct kho_client *c);
-u64 memfd_luo_release(const void *fdt, int node, struct kho_client *c);
+u64 memfd_luo_release(const struct luo_memfd_desc *d, struct kho_client *c);
 
 #endif /* _KERNEL_LIVEUPDATE_INTERNAL_H */

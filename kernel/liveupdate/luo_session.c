@@ -112,7 +112,7 @@ u64 luo_session_release_files(struct luo_session *s)
 	list_for_each_entry(f, &s->files, list) {
 		if (f->status)
 			continue;
-		bytes += memfd_luo_release(luo_in_fdt, f->node, luo_client);
+		bytes += memfd_luo_release(&f->desc, luo_client);
 		f->status = -ENOENT;
 	}
 	return bytes;
@@ -182,7 +182,7 @@ static int luo_retrieve_fd(struct luo_session *s, void __user *uarg)
 		return -EINVAL;
 	if (f->status < 0)
 		return f->status;
-	file = memfd_luo_retrieve(luo_in_fdt, f->node, luo_client);
+	file = memfd_luo_retrieve(&f->desc, luo_client);
 	if (IS_ERR(file)) {
 		f->status = PTR_ERR(file);
 		pr_err("session %s: token %llu cannot be retrieved (%d)\n",
