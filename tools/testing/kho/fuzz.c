@@ -7,12 +7,15 @@
  * SIM_META_BASE: root FDT, records, sub-FDTs, scratch table, anything.
  * Kernel B then boots on it exactly as in the property tests: scratch
  * table, scratch-only mode, the whole check, the reservation, and, if it
- * was accepted, every client's restore index built and drained.  Seeds:
+ * was accepted, every client's restore index built and drained; a
+ * "liveupdate" sub-FDT is parsed and each memfd's folio list walked
+ * through that index, as the next kernel does (sim_luo.c).  Seeds:
  * "./sim corpus DIR" writes valid handovers in this format.
  */
 #include <stdio.h>
 
 #include "sim.h"
+#include "../../../kernel/liveupdate/luo_format.h"
 
 #define FUZZ_MAX	(4UL << 20)
 
@@ -27,18 +30,24 @@ static void fuzz_restore(struct kho_in *in)
 	unsigned int i;
 
 	for (i = 0; i < in->nr_clients; i++) {
-		struct kho_in_mem *m;
+		const struct kho_in_client *c = &in->clients[i];
+		struct kho_in_mem *m = NULL;
 		unsigned long pages;
 		unsigned int kind;
 
-		if (!in->clients[i].mem.size)
-			continue;
-		m = kho_in_mem_build((void *)in->clients[i].mem.addr);
+		if (c->mem.size) {
+			m = kho_in_mem_build((void *)c->mem.addr);
+			if (!m)
+				continue;
+		}
+		/* Live update's sessions, memfds and folio lists. */
+		if (c->fdt.size && !strcmp(c->name, LUO_KHO_NAME))
+			sim_luo_restore((void *)c->fdt.addr, m, false);
 		if (!m)
 			continue;
-		kho_in_item(m, PHYS_PFN(in->clients[i].fdt.addr), &kind, &pages);
-		kho_in_claim_span(m, PHYS_PFN(in->clients[i].fdt.addr),
-				  PHYS_PFN(in->clients[i].fdt.addr) + 1);
+		kho_in_item(m, PHYS_PFN(c->fdt.addr), &kind, &pages);
+		kho_in_claim_span(m, PHYS_PFN(c->fdt.addr),
+				  PHYS_PFN(c->fdt.addr) + 1);
 		kho_in_claim_rest(m, fuzz_noop, NULL);
 		kho_in_mem_free(m);
 	}

@@ -71,6 +71,15 @@ static inline ssize_t kho_sim_strscpy(char *d, const char *s, size_t n)
 
 #define le32_add_cpu(p, v)	(*(p) = cpu_to_le32(le32_to_cpu(*(p)) + (v)))
 
+#ifndef DIV_ROUND_UP_ULL
+#define DIV_ROUND_UP_ULL(ll, d)	(((unsigned long long)(ll) + (d) - 1) / (d))
+#endif
+
+/* The kernel's, for 64-bit: what a file offset can reach. */
+#ifndef MAX_LFS_FILESIZE
+#define MAX_LFS_FILESIZE	((long long)LLONG_MAX)
+#endif
+
 #ifndef array_size
 #define array_size(a, b)	((size_t)(a) * (size_t)(b))
 #endif

@@ -46,4 +46,15 @@ void sim_memblock_reset(void);
 int sim_b_boot(const struct sim_handover *h, struct kho_in *in);
 struct kho_client *sim_client(const char *name);
 
+/* Live update's sessions and memfds (sim_luo.c). */
+void sim_luo_setup(void);
+void sim_luo_a(unsigned int seed);
+unsigned int sim_luo_count(void);
+unsigned int sim_luo_ranges(struct kho_range *r);
+unsigned int sim_luo_write(struct kho_fdt_client *sub);
+const char *sim_luo_restore(const void *fdt, struct kho_in_mem *m, bool check);
+void sim_luo_b(const struct kho_in *in);
+void sim_luo_again(void);
+void sim_luo_stats(u64 *sessions, u64 *files, u64 *folios);
+
 #endif

@@ -11,7 +11,9 @@
  * what is preserved (in shared memory) is the truth: every preserve and
  * unpreserve result is checked against it, B must reserve exactly the
  * union of the model and A's metadata outside scratch, and every client
- * must get back exactly its own items, once.
+ * must get back exactly its own items, once.  Live-update sessions ride
+ * along (sim_luo.c): their sub-FDT and memfd folio lists are checked in
+ * every B the same way.
  */
 #include <stdio.h>
 #include <sys/mman.h>
@@ -214,12 +216,13 @@ static unsigned int add_subs(struct kho_fdt_client *subs)
 
 static void finalize(void)
 {
-	struct kho_fdt_client subs[SIM_CLIENTS];
+	struct kho_fdt_client subs[SIM_CLIENTS + 1];
 	unsigned int nsubs;
 	u64 bytes;
 
 	sim_meta_reset();
 	nsubs = add_subs(subs);
+	nsubs += sim_luo_write(&subs[nsubs]);
 	if (sim_a_finalize(&model->h, subs, nsubs, &bytes))
 		FAIL("finalize: out of metadata space");
 	model->meta_used = sim_meta_used();
@@ -259,6 +262,7 @@ static void kernel_a(void)
 	memset(model->stats, 0, sizeof(model->stats));
 	owner_build();
 	mutate(SIM_OPS);
+	sim_luo_a(seed);
 	finalize();
 }
 
@@ -284,10 +288,14 @@ static unsigned int coalesce(struct kho_range *r, unsigned int n)
 	return m;
 }
 
-/* B reserved exactly the live items and A's metadata, outside scratch. */
+/*
+ * B reserved exactly the live items, the memfds' folios and A's metadata,
+ * outside scratch.
+ */
 static void check_reserved(void)
 {
-	struct kho_range *want = calloc(model->nr + 1, sizeof(*want));
+	struct kho_range *want = calloc(model->nr + 1 + sim_luo_count(),
+					sizeof(*want));
 	struct kho_range *got = calloc(memblock.reserved.cnt, sizeof(*got));
 	phys_addr_t scratch_end = SIM_RAM_BASE + SIM_SCRATCH_SIZE;
 	unsigned int nw = 0, ng = 0, i;
@@ -298,6 +306,7 @@ static void check_reserved(void)
 		want[nw].addr = PFN_PHYS(model->items[i].pfn);
 		want[nw++].size = PFN_PHYS(model->items[i].pages);
 	}
+	nw += sim_luo_ranges(&want[nw]);
 	want[nw].addr = SIM_META_BASE;
 	want[nw++].size = model->meta_used;
 	nw = coalesce(want, nw);
@@ -402,6 +411,7 @@ static void kernel_b(bool again)
 		FAIL("B refused the handover: %s", in->why);
 	check_reserved();
 	check_restore();
+	sim_luo_b(in);
 	free(in);
 	if (!again)
 		return;
@@ -417,6 +427,7 @@ static void kernel_b(bool again)
 			FAIL("re-preserve of %#llx failed", (unsigned long long)it->pfn);
 		it->subfdt = 0;
 	}
+	sim_luo_again();
 	mutate(SIM_OPS / 4);
 	finalize();
 }
@@ -454,12 +465,17 @@ static void b_again(void)
 
 static void report(const char *what, unsigned int n)
 {
-	printf("%s: %u ok; last seed: %u clients, %u items, area %llu MiB, %llu refused overlaps, %llu unpreserves, %llu aborts\n",
+	u64 sessions, files, folios;
+
+	sim_luo_stats(&sessions, &files, &folios);
+	printf("%s: %u ok; last seed: %u clients, %u items, area %llu MiB, %llu refused overlaps, %llu unpreserves, %llu aborts; liveupdate in all: %llu sessions, %llu memfds, %llu folios\n",
 	       what, n, model->nr_clients, model->nr,
 	       (unsigned long long)(model->area >> 8),
 	       (unsigned long long)model->stats[1],
 	       (unsigned long long)model->stats[2],
-	       (unsigned long long)model->stats[3]);
+	       (unsigned long long)model->stats[3],
+	       (unsigned long long)sessions, (unsigned long long)files,
+	       (unsigned long long)folios);
 }
 
 static int corpus(const char *dir)
@@ -502,6 +518,7 @@ int main(int argc, char **argv)
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (model == MAP_FAILED)
 		return 2;
+	sim_luo_setup();
 	if (!strcmp(what, "corpus"))
 		return corpus(argc > 2 ? argv[2] : "corpus");
 	if (!strcmp(what, "roundtrip")) {
