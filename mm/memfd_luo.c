@@ -432,16 +432,30 @@ void memfd_luo_desc(struct memfd_luo *m, struct luo_memfd_desc *d)
 }
 
 /**
+ * struct memfd_luo_batch - the folios of one index page, to insert at once
+ * @nr: how many
+ * @folios: the folios, each with the reference its restore gave
+ * @indices: the page index of each in the file
+ */
+struct memfd_luo_batch {
+	unsigned int nr;
+	struct folio *folios[LUO_MEMFD_PER_PAGE];
+	pgoff_t indices[LUO_MEMFD_PER_PAGE];
+};
+
+/**
  * struct memfd_luo_walk - a walk of an incoming memfd in this kernel
  * @w: the format's walker
  * @c: the live-update KHO client
  * @file: retrieve: the new file the folios go into
+ * @batch: retrieve: folios restored, not inserted yet
  * @bytes: bytes given back so far: index pages, and on release folios
  */
 struct memfd_luo_walk {
 	struct luo_memfd_walker w;
 	struct kho_client *c;
 	struct file *file;
+	struct memfd_luo_batch *batch;
 	u64 bytes;
 };
 
@@ -457,13 +471,41 @@ static void *memfd_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
 	return folio ? folio_address(folio) : NULL;
 }
 
-static void memfd_luo_index_put(struct luo_memfd_walker *w, void *page)
+/*
+ * Insert the batch into the file, unless the walk failed (the file is
+ * dropped then).  Either way the batch's references go: the page cache
+ * holds its own.
+ */
+static int memfd_luo_flush(struct memfd_luo_walk *mw, int walk_err)
+{
+	struct memfd_luo_batch *b = mw->batch;
+	unsigned int i, n = 0;
+	int err = 0;
+
+	if (!walk_err && b->nr) {
+		n = shmem_insert_folios(mw->file, b->folios, b->indices, b->nr,
+					&err);
+		if (err)
+			mw->w.bad = b->indices[n];
+	}
+	for (i = 0; i < b->nr; i++)
+		folio_put(b->folios[i]);
+	b->nr = 0;
+	return err;
+}
+
+static int memfd_luo_index_put(struct luo_memfd_walker *w, void *page,
+			       int walk_err)
 {
 	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
+	int err = 0;
 
 	mw->bytes += PAGE_SIZE;
 	folio_put(virt_to_folio(page));
+	if (mw->batch)
+		err = memfd_luo_flush(mw, walk_err);
 	cond_resched();
+	return err;
 }
 
 /* The folio of @order at @phys, restored; NULL if it was not preserved. */
@@ -479,20 +521,23 @@ static struct folio *memfd_luo_restore(struct memfd_luo_walk *mw,
 	return folio;
 }
 
+/* Restore a folio into the batch; the index page's end inserts it. */
 static int memfd_luo_insert(struct luo_memfd_walker *w, u64 index,
 			    phys_addr_t phys, unsigned int order)
 {
 	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
-	struct folio *folio = memfd_luo_restore(mw, phys, order);
-	int err;
+	struct memfd_luo_batch *b = mw->batch;
+	struct folio *folio;
 
+	/* An index page holds at most LUO_MEMFD_PER_PAGE entries. */
+	if (WARN_ON_ONCE(b->nr == LUO_MEMFD_PER_PAGE))
+		return -EINVAL;
+	folio = memfd_luo_restore(mw, phys, order);
 	if (!folio)
 		return -ENOENT;
-	folio = page_rmappable_folio(&folio->page);
-	err = shmem_insert_folio(mw->file, folio, index);
-	/* The page cache holds its own references now. */
-	folio_put(folio);
-	return err;
+	b->folios[b->nr] = page_rmappable_folio(&folio->page);
+	b->indices[b->nr++] = index;
+	return 0;
 }
 
 static int memfd_luo_free_one(struct luo_memfd_walker *w, u64 index,
@@ -571,10 +616,16 @@ struct file *memfd_luo_retrieve(const struct luo_memfd_desc *d,
 	struct inode *inode;
 	int err;
 
+	mw.batch = kmalloc(sizeof(*mw.batch), GFP_KERNEL);
+	if (!mw.batch)
+		return ERR_PTR(-ENOMEM);
+	mw.batch->nr = 0;
 	/* The file name is "memfd:" and the name memfd_create() was given. */
 	mw.file = shmem_file_setup(d->fname, 0, VM_NORESERVE);
-	if (IS_ERR(mw.file))
+	if (IS_ERR(mw.file)) {
+		kfree(mw.batch);
 		return mw.file;
+	}
 	mw.file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	mw.file->f_flags |= O_LARGEFILE;
 	inode = file_inode(mw.file);
@@ -582,6 +633,7 @@ struct file *memfd_luo_retrieve(const struct luo_memfd_desc *d,
 	i_size_write(inode, d->size);
 	err = memfd_luo_walk(&mw, d, memfd_luo_insert);
 	inode_unlock(inode);
+	kfree(mw.batch);
 	if (err) {
 		fput(mw.file);
 		return ERR_PTR(err);

@@ -310,15 +310,15 @@ static const char *luo_memfd_entry(const struct luo_memfd_desc *d,
  * entries before it; @w->folio takes each.  Stops at the first problem:
  * what was taken stays taken, the rest of the list is left alone.
  *
- * Return: 0; -EIO with @w->why and @w->bad set; or @w->folio's error,
- * with @w->why set too.
+ * Return: 0; -EIO with @w->why and @w->bad set; or the error of
+ * @w->folio or @w->index_put, with @w->why set too.
  */
 int luo_memfd_walk(struct luo_memfd_walker *w)
 {
 	const struct luo_memfd_desc *d = w->d;
 	phys_addr_t phys = d->index;
 	u64 seen = 0, next = 0;
-	int err = 0;
+	int err = 0, put_err;
 
 	w->why = NULL;
 	while (phys && !err) {
@@ -356,7 +356,11 @@ int luo_memfd_walk(struct luo_memfd_walker *w)
 		}
 		seen += nr;
 		phys = le64_to_cpu(ix->next);
-		w->index_put(w, ix);
+		put_err = w->index_put(w, ix, err);
+		if (put_err && !err) {
+			w->why = "the folios of an index page cannot be put back";
+			err = put_err;
+		}
 	}
 	if (!err && seen != d->nr)
 		err = luo_memfd_fail(w, "the folio list is shorter than nr-folios",

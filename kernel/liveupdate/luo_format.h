@@ -82,7 +82,9 @@ const char *luo_memfd_desc_read(const void *fdt, int node,
  * @d: the memfd, as luo_memfd_desc_read() checked it
  * @index_get: restore the index page at @phys and map it, or NULL if it
  *	was not preserved as a page of this client
- * @index_put: done with an index page @index_get gave
+ * @index_put: done with an index page @index_get gave, after @err (0 or
+ *	the walk's error); may finish taking its folios, and return an error
+ *	that stops the walk, setting @bad
  * @folio: restore the folio of @order at @phys and take it at page
  *	@index; -ENOENT if it was not preserved with that order
  * @why: set by luo_memfd_walk() when it fails: the reason
@@ -91,7 +93,7 @@ const char *luo_memfd_desc_read(const void *fdt, int node,
 struct luo_memfd_walker {
 	const struct luo_memfd_desc *d;
 	void *(*index_get)(struct luo_memfd_walker *w, phys_addr_t phys);
-	void (*index_put)(struct luo_memfd_walker *w, void *page);
+	int (*index_put)(struct luo_memfd_walker *w, void *page, int err);
 	int (*folio)(struct luo_memfd_walker *w, u64 index, phys_addr_t phys,
 		     unsigned int order);
 	const char *why;

@@ -425,9 +425,10 @@ static void *luo_t_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
 	return NULL;
 }
 
-static void luo_t_index_put(struct luo_memfd_walker *w, void *page)
+static int luo_t_index_put(struct luo_memfd_walker *w, void *page, int err)
 {
 	container_of(w, struct luo_t_walk, w)->puts++;
+	return 0;
 }
 
 static int luo_t_folio(struct luo_memfd_walker *w, u64 index,

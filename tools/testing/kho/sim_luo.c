@@ -328,8 +328,9 @@ static void *sim_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
 	return sim_luo_claim(b->m, phys, 0) ? (void *)phys : NULL;
 }
 
-static void sim_luo_index_put(struct luo_memfd_walker *w, void *page)
+static int sim_luo_index_put(struct luo_memfd_walker *w, void *page, int err)
 {
+	return 0;
 }
 
 static int sim_luo_folio(struct luo_memfd_walker *w, u64 index,
