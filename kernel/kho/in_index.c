@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec handover, next kernel: the index of a client's incoming record.
+ *
+ * kho_in_mem_build() indexes a client's record (checked by handover.c
+ * during early boot) so that a restore finds its item by binary search,
+ * and one bit per item says whether it was claimed.  The record's format
+ * is in Documentation/kho/fdt-abi.rst; tracking.c writes it.
+ *
+ * The file builds in userspace too, for the simulator in tools/testing/kho.
+ */
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/kho.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "kho_internal.h"
+
+/**
+ * struct kho_in_ent - one run of an incoming record
+ * @pfn: first page it covers
+ * @end: page after the last it covers
+ * @run: the run in the record
+ * @first: index of its first item in &struct kho_in_mem.claimed
+ */
+struct kho_in_ent {
+	unsigned long pfn;
+	unsigned long end;
+	const struct kho_mem_run *run;
+	u64 first;
+};
+
+/**
+ * struct kho_in_mem - what a client got from the previous kernel
+ * @ents: per kind (folio order, or %KHO_KIND_RANGE), its runs in order
+ * @nr: how many in each kind
+ * @nr_items: how many items in all; an item is one folio, or one range;
+ *	a bitmap run counts one item per bit, set or not
+ * @claimed: one bit per item, set once it is restored, released or kept
+ * @unclaimed: bytes of the items not claimed yet
+ *
+ * Built once and never freed.  Everything but @claimed and @unclaimed is
+ * read-only afterwards; those two change only through atomic operations,
+ * so restore calls need no lock.
+ */
+struct kho_in_mem {
+	struct kho_in_ent *ents[KHO_NR_KINDS];
+	u64 nr[KHO_NR_KINDS];
+	u64 nr_items;
+	unsigned long *claimed;
+	atomic64_t unclaimed;
+};
+
+static bool kho_in_bit(const struct kho_mem_run *run, u64 bit)
+{
+	const __le64 *words = (const __le64 *)(run + 1);
+
+	return le64_to_cpu(words[bit / 64]) & BIT_ULL(bit % 64);
+}
+
+static unsigned int kho_run_kind(const struct kho_mem_run *run)
+{
+	return le16_to_cpu(run->flags) & KHO_MEM_RUN_RANGE ? KHO_KIND_RANGE :
+	       le16_to_cpu(run->order);
+}
+
+/* The run after @p in a record. */
+static const struct kho_mem_run *kho_run_next(const struct kho_mem_run *p)
+{
+	if (le16_to_cpu(p->flags) & KHO_MEM_RUN_BITMAP)
+		return (const void *)((const __le64 *)(p + 1) + le32_to_cpu(p->nr));
+	return p + 1;
+}
+
+/* Fill @e for run @p; returns the bytes it preserves. */
+static u64 kho_in_ent_init(struct kho_in_ent *e, const struct kho_mem_run *p,
+			   u64 *items)
+{
+	unsigned int order = le16_to_cpu(p->order);
+	u64 n = le32_to_cpu(p->nr), i, bits = 0;
+
+	e->pfn = le64_to_cpu(p->pfn);
+	e->run = p;
+	e->first = *items;
+	if (kho_run_kind(p) == KHO_KIND_RANGE) {
+		e->end = e->pfn + n;
+		*items += 1;
+		return n << PAGE_SHIFT;
+	}
+	if (!(le16_to_cpu(p->flags) & KHO_MEM_RUN_BITMAP)) {
+		e->end = e->pfn + (n << order);
+		*items += n;
+		return n << (PAGE_SHIFT + order);
+	}
+	e->end = e->pfn + ((n * 64) << order);
+	*items += n * 64;
+	for (i = 0; i < n; i++)
+		bits += hweight64(le64_to_cpu(((const __le64 *)(p + 1))[i]));
+	return bits << (PAGE_SHIFT + order);
+}
+
+/**
+ * kho_in_mem_build() - index a client's incoming record
+ * @h: the record, checked by kho_in_check()
+ *
+ * Return: the index, or NULL without memory.
+ */
+struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h)
+{
+	u64 r, nr = le64_to_cpu(h->nr_runs), items = 0, bytes = 0;
+	u64 pos[KHO_NR_KINDS] = { };
+	const struct kho_mem_run *p;
+	struct kho_in_mem *in;
+	unsigned int k;
+
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return NULL;
+	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p))
+		in->nr[kho_run_kind(p)]++;
+	for (k = 0; k < KHO_NR_KINDS; k++) {
+		in->ents[k] = kvmalloc_array(in->nr[k] ?: 1,
+					     sizeof(struct kho_in_ent), GFP_KERNEL);
+		if (!in->ents[k])
+			goto nomem;
+	}
+	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p)) {
+		k = kho_run_kind(p);
+		bytes += kho_in_ent_init(&in->ents[k][pos[k]++], p, &items);
+	}
+	in->nr_items = items;
+	in->claimed = bitmap_zalloc(items ?: 1, GFP_KERNEL);
+	if (!in->claimed)
+		goto nomem;
+	atomic64_set(&in->unclaimed, bytes);
+	return in;
+nomem:
+	kho_in_mem_free(in);
+	return NULL;
+}
+
+/**
+ * kho_in_mem_free() - free an index from kho_in_mem_build()
+ * @in: the index, or NULL
+ */
+void kho_in_mem_free(struct kho_in_mem *in)
+{
+	unsigned int k;
+
+	if (!in)
+		return;
+	for (k = 0; k < KHO_NR_KINDS; k++)
+		kvfree(in->ents[k]);
+	bitmap_free(in->claimed);
+	kfree(in);
+}
+
+/* The entry of @kind whose pages hold @pfn, or NULL. */
+static const struct kho_in_ent *kho_in_find(const struct kho_in_mem *in,
+					    unsigned int kind, unsigned long pfn)
+{
+	u64 lo = 0, hi = in->nr[kind];
+
+	while (lo < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+		const struct kho_in_ent *e = &in->ents[kind][mid];
+
+		if (pfn < e->pfn)
+			hi = mid;
+		else if (pfn >= e->end)
+			lo = mid + 1;
+		else
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The item of @e whose pages hold @pfn: its index, first page and size in
+ * pages; -1 if @pfn falls in a hole of a bitmap run.
+ */
+static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
+			   unsigned long pfn, unsigned long *start,
+			   unsigned long *pages)
+{
+	u64 off;
+
+	if (kind == KHO_KIND_RANGE) {
+		*start = e->pfn;
+		*pages = e->end - e->pfn;
+		return e->first;
+	}
+	off = (pfn - e->pfn) >> kind;
+	if ((le16_to_cpu(e->run->flags) & KHO_MEM_RUN_BITMAP) &&
+	    !kho_in_bit(e->run, off))
+		return -1;
+	*start = e->pfn + (off << kind);
+	*pages = 1UL << kind;
+	return e->first + off;
+}
+
+/**
+ * kho_in_item() - the incoming item that starts at a page
+ * @in: a client's index, or NULL
+ * @pfn: the page
+ * @kind: set to the item's kind: its folio order, or %KHO_KIND_RANGE
+ * @pages: set to its size in pages
+ *
+ * Return: the item's index, or -1 if no item of the client starts at @pfn.
+ */
+s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+		unsigned int *kind, unsigned long *pages)
+{
+	unsigned long start;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		const struct kho_in_ent *e = kho_in_find(in, k, pfn);
+		s64 item;
+
+		if (!e)
+			continue;
+		item = kho_in_ent_item(e, k, pfn, &start, pages);
+		/* A hole in a bitmap: an item of another kind may start here. */
+		if (item < 0)
+			continue;
+		if (start != pfn)
+			return -1;
+		*kind = k;
+		return item;
+	}
+	return -1;
+}
+
+/**
+ * kho_in_claim() - claim an incoming item for its client
+ * @in: the client's index
+ * @item: from kho_in_item()
+ * @pages: its size in pages
+ *
+ * Return: true if it was unclaimed; false if claimed already.
+ */
+bool kho_in_claim(struct kho_in_mem *in, u64 item, unsigned long pages)
+{
+	if (test_and_set_bit(item, in->claimed))
+		return false;
+	atomic64_sub((u64)pages << PAGE_SHIFT, &in->unclaimed);
+	return true;
+}
+
+/**
+ * kho_in_claim_span() - claim every item that overlaps some pages
+ * @in: a client's index, or NULL
+ * @pfn: first page
+ * @end: page after the last
+ *
+ * For memory a client keeps as it is (a sub-FDT, a reserve_mem region).
+ */
+void kho_in_claim_span(struct kho_in_mem *in, unsigned long pfn,
+		       unsigned long end)
+{
+	unsigned long start, pages, p;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		for (p = pfn; p < end; ) {
+			const struct kho_in_ent *e = kho_in_find(in, k, p);
+			s64 item;
+
+			if (!e) {
+				p++;
+				continue;
+			}
+			item = kho_in_ent_item(e, k, p, &start, &pages);
+			if (item < 0) {
+				p = e->pfn + ((((p - e->pfn) >> k) + 1) << k);
+				continue;
+			}
+			kho_in_claim(in, item, pages);
+			p = start + pages;
+		}
+	}
+}
+
+/**
+ * kho_in_unclaimed() - bytes of a client's incoming items not claimed
+ * @in: the client's index, or NULL
+ *
+ * Return: the bytes.
+ */
+u64 kho_in_unclaimed(struct kho_in_mem *in)
+{
+	return in ? atomic64_read(&in->unclaimed) : 0;
+}
+
+/**
+ * kho_in_claim_rest() - claim every item not claimed yet
+ * @in: a client's index, or NULL
+ * @fn: called for each with its first page and size in pages
+ * @arg: passed to @fn
+ *
+ * Return: the bytes claimed.
+ */
+u64 kho_in_claim_rest(struct kho_in_mem *in,
+		      void (*fn)(unsigned long pfn, unsigned long pages, void *arg),
+		      void *arg)
+{
+	u64 bytes = 0, i, r;
+	unsigned int k;
+
+	for (k = 0; in && k < KHO_NR_KINDS; k++) {
+		for (r = 0; r < in->nr[k]; r++) {
+			const struct kho_in_ent *e = &in->ents[k][r];
+			bool bitmap = le16_to_cpu(e->run->flags) & KHO_MEM_RUN_BITMAP;
+			unsigned long pages = k == KHO_KIND_RANGE ? e->end - e->pfn :
+					      1UL << k;
+			u64 n = k == KHO_KIND_RANGE ? 1 : (e->end - e->pfn) >> k;
+
+			for (i = 0; i < n; i++) {
+				if ((bitmap && !kho_in_bit(e->run, i)) ||
+				    !kho_in_claim(in, e->first + i, pages))
+					continue;
+				fn(e->pfn + i * pages, pages, arg);
+				bytes += (u64)pages << PAGE_SHIFT;
+			}
+		}
+	}
+	return bytes;
+}
