@@ -56,11 +56,17 @@ def main():
     p.add_argument("--csv", default=os.path.join(BUILD, "bench-blackout.csv"))
     args = p.parse_args()
 
+    # Interleaved: TCG's speed drifts over minutes (whole runs differ by up
+    # to 1.5x), so each round runs every configuration once.
+    runs = {kind: [] for _, kind in CONFIGS}
+    for r in range(args.reps):
+        for _, kind in CONFIGS:
+            runs[kind].append(one_run(kind, r, args))
+
     rows = []
     for name, kind in CONFIGS:
-        runs = [one_run(kind, r, args) for r in range(args.reps)]
-        black = [r[0] for r in runs]
-        med, ret = statistics.median(black), statistics.median(r[1] for r in runs)
+        black = [r[0] for r in runs[kind]]
+        med, ret = statistics.median(black), statistics.median(r[1] for r in runs[kind])
         rows.append((name, kind, med, ret, black))
         print(f"  {name}: blackout {med:.0f} ms (runs {', '.join(f'{b:.0f}' for b in black)}),"
               f" retrieve {ret:.1f} ms", flush=True)
