@@ -459,15 +459,24 @@ struct memfd_luo_walk {
 	u64 bytes;
 };
 
-static void *memfd_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
+/* The folio of @order at @phys, restored; NULL if it was not preserved. */
+static struct folio *memfd_luo_restore(struct memfd_luo_walk *mw,
+				       phys_addr_t phys, unsigned int order)
 {
-	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
 	struct folio *folio = kho_client_restore_folio(mw->c, phys);
 
-	if (folio && folio_order(folio)) {
+	if (folio && folio_order(folio) != order) {
 		folio_put(folio);
 		return NULL;
 	}
+	return folio;
+}
+
+static void *memfd_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
+{
+	struct memfd_luo_walk *mw = container_of(w, struct memfd_luo_walk, w);
+	struct folio *folio = memfd_luo_restore(mw, phys, 0);
+
 	return folio ? folio_address(folio) : NULL;
 }
 
@@ -506,19 +515,6 @@ static int memfd_luo_index_put(struct luo_memfd_walker *w, void *page,
 		err = memfd_luo_flush(mw, walk_err);
 	cond_resched();
 	return err;
-}
-
-/* The folio of @order at @phys, restored; NULL if it was not preserved. */
-static struct folio *memfd_luo_restore(struct memfd_luo_walk *mw,
-				       phys_addr_t phys, unsigned int order)
-{
-	struct folio *folio = kho_client_restore_folio(mw->c, phys);
-
-	if (folio && folio_order(folio) != order) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio;
 }
 
 /* Restore a folio into the batch; the index page's end inserts it. */

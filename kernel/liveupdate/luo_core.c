@@ -513,8 +513,7 @@ struct luo_in_parser {
 	struct luo_session *s;
 };
 
-static const char *luo_in_session(struct luo_fmt_parser *p, const char *name,
-				  int node)
+static const char *luo_in_session(struct luo_fmt_parser *p, const char *name)
 {
 	struct luo_in_parser *ip = container_of(p, struct luo_in_parser, p);
 	struct luo_session *s;
@@ -533,7 +532,7 @@ static const char *luo_in_session(struct luo_fmt_parser *p, const char *name,
 	return NULL;
 }
 
-static const char *luo_in_file(struct luo_fmt_parser *p, u64 token, int node,
+static const char *luo_in_file(struct luo_fmt_parser *p, u64 token,
 			       const struct luo_memfd_desc *d)
 {
 	struct luo_session *s = container_of(p, struct luo_in_parser, p)->s;

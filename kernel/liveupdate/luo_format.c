@@ -215,7 +215,7 @@ static const char *luo_fmt_file(const void *fdt, int node,
 	if (!tok || len != sizeof(*tok))
 		return "a file without a token";
 	why = luo_memfd_desc_read(fdt, node, &d);
-	return why ?: p->file(p, fdt64_ld(tok), node, &d);
+	return why ?: p->file(p, fdt64_ld(tok), &d);
 }
 
 static const char *luo_fmt_session(const void *fdt, int node,
@@ -228,7 +228,7 @@ static const char *luo_fmt_session(const void *fdt, int node,
 	if (!name || len < 2 || len > LIVEUPDATE_SESSION_NAME_LENGTH ||
 	    strnlen(name, len) != len - 1)
 		return "a session without a proper name";
-	why = p->session(p, name, node);
+	why = p->session(p, name);
 	fdt_for_each_subnode(child, fdt, node) {
 		if (why)
 			break;

@@ -61,15 +61,14 @@ bool luo_memfd_index_add(struct luo_memfd_index *ix, u64 index,
 
 /**
  * struct luo_fmt_parser - what luo_fmt_parse() reports, and to whom
- * @session: a session node @node named @name was found; its files follow
- * @file: a checked memfd node @node with token @token in that session
+ * @session: a session named @name was found; its files follow
+ * @file: a checked memfd @d with token @token in that session
  *
  * Each returns NULL, or a reason that ends the parse.
  */
 struct luo_fmt_parser {
-	const char *(*session)(struct luo_fmt_parser *p, const char *name,
-			       int node);
-	const char *(*file)(struct luo_fmt_parser *p, u64 token, int node,
+	const char *(*session)(struct luo_fmt_parser *p, const char *name);
+	const char *(*file)(struct luo_fmt_parser *p, u64 token,
 			    const struct luo_memfd_desc *d);
 };
 

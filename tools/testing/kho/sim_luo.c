@@ -366,8 +366,7 @@ static void sim_luo_session_done(const struct sim_luo_b *b)
 		      b->fi + 1, lm->s[b->si].nr);
 }
 
-static const char *sim_luo_session(struct luo_fmt_parser *p, const char *name,
-				   int node)
+static const char *sim_luo_session(struct luo_fmt_parser *p, const char *name)
 {
 	struct sim_luo_b *b = container_of(p, struct sim_luo_b, p);
 
@@ -383,7 +382,7 @@ static const char *sim_luo_session(struct luo_fmt_parser *p, const char *name,
 	return NULL;
 }
 
-static const char *sim_luo_file(struct luo_fmt_parser *p, u64 token, int node,
+static const char *sim_luo_file(struct luo_fmt_parser *p, u64 token,
 				const struct luo_memfd_desc *d)
 {
 	struct sim_luo_b *b = container_of(p, struct sim_luo_b, p);
