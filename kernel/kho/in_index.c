@@ -2,10 +2,10 @@
 /*
  * Kexec handover, next kernel: the index of a client's incoming record.
  *
- * kho_in_mem_build() indexes a client's record (checked by handover.c
+ * kho_in_mem_build() indexes a client's record (checked by in_check.c
  * during early boot) so that a restore finds its item by binary search,
  * and one bit per item says whether it was claimed.  The record's format
- * is in Documentation/kho/fdt-abi.rst; tracking.c writes it.
+ * is in Documentation/kho/fdt-abi.rst; out_record.c writes it.
  *
  * The file builds in userspace too, for the simulator in tools/testing/kho.
  */

@@ -108,7 +108,7 @@ struct kho_in_mem;
  *
  * Clients live until reboot.  @folios change with atomic bit operations;
  * @ranges, @nr_ranges and @cap under kho_mem_lock; @in is set once at
- * core_initcall (see &struct kho_in_mem in tracking.c).
+ * core_initcall (see &struct kho_in_mem in in_index.c).
  */
 struct kho_client {
 	struct list_head list;
@@ -121,11 +121,19 @@ struct kho_client {
 	struct kho_in_mem *in;
 };
 
+/* Bits in one bitmap page of the outgoing tracking. */
+#define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
+#define KHO_CHUNK_WORDS		(KHO_CHUNK_BITS / BITS_PER_LONG)
+
+/* client.c */
 extern struct mutex kho_mem_lock;
 extern struct list_head kho_clients;
+extern struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
 
 struct kho_client *kho_client_lookup(const char *name);
 bool kho_name_ok(const char *name);
+
+/* out_track.c, out_record.c */
 unsigned int kho_range_find(const struct kho_client *c, phys_addr_t addr);
 int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order);
@@ -139,6 +147,7 @@ bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size);
 unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
 void *kho_write_record(struct kho_client *c, size_t *size);
 
+/* in_index.c */
 struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h);
 void kho_in_mem_free(struct kho_in_mem *in);
 s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
@@ -222,27 +231,121 @@ struct kho_in {
 	struct kho_range bad;
 };
 
+/* in_check.c */
 int kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entry *tab);
 int kho_in_check(struct kho_in *in);
 int kho_in_reserve(struct kho_in *in);
 
+/* params.c */
 int kho_parse_enable(const char *s, bool *on, const char **why);
 int kho_parse_scratch(const char *s, struct kho_scratch_cfg *cfg,
 		      const char **why);
 
 #ifdef __KERNEL__
-/* Kernel-only state shared by core.c and scratch.c. */
+#include <linux/debugfs.h>
+
+struct kimage;
+
+/* core.c */
 extern struct kho_scratch_cfg kho_scratch_cfg;
 extern struct kho_range kho_scratch[KHO_SCRATCH_MAX];
 extern unsigned int kho_scratch_cnt;
-extern struct kho_scratch_entry *kho_scratch_table;
-
 void kho_disable(void);
+
+/* scratch.c */
+extern struct kho_scratch_entry *kho_scratch_table;
 int kho_scratch_table_init(void);
-struct kho_scratch_entry *kho_in_scratch_table(void);
+
+/**
+ * enum kho_out_state - may clients preserve?
+ * @KHO_OUT_IDLE: preserve calls allowed
+ * @KHO_OUT_FINALIZING: FINALIZE callbacks running: still allowed
+ * @KHO_OUT_FINALIZED: -EBUSY until abort
+ */
+enum kho_out_state {
+	KHO_OUT_IDLE,
+	KHO_OUT_FINALIZING,
+	KHO_OUT_FINALIZED,
+};
+
+/* out_preserve.c */
+struct kho_client *kho_default_client(void);
+void kho_set_state(enum kho_out_state state);
+
+/**
+ * struct kho_subtree - a sub-FDT added during FINALIZE
+ * @list: entry in &struct kho_serialization.subtrees
+ * @name: name given to kho_add_subtree()
+ * @fdt: physical address and total size of the sub-FDT
+ * @blob: debugfs blob wrapper for out/sub_fdts/<name>
+ */
+struct kho_subtree {
+	struct list_head list;
+	char name[KHO_NAME_MAX + 1];
+	struct kho_range fdt;
+	struct debugfs_blob_wrapper blob;
+};
+
+/**
+ * struct kho_serialization - state of one finalize, passed to callbacks
+ * @subtrees: sub-FDTs added with kho_add_subtree()
+ */
+struct kho_serialization {
+	struct list_head subtrees;
+};
+
+/**
+ * struct kho_out - the outgoing handover; protected by kho_lock
+ * @ser: the finalize in progress or done, or NULL
+ * @fdt: the finalized root FDT (@root), or NULL
+ * @root: the root FDT buffer: allocated at the first finalize or kexec
+ *	load and never freed, so that a loaded image always points at it
+ * @root_alloc: its size
+ * @records: every client's record, written at finalize
+ * @record_sizes: their sizes
+ * @nr_records: how many
+ * @fdt_blob: debugfs blob wrapper for out/fdt
+ * @dir: debugfs kho/out/
+ * @sub_fdts: debugfs kho/out/sub_fdts/, while finalized
+ * @fdt_file: debugfs kho/out/fdt, while finalized
+ * @image: the kexec image that was handed the root FDT buffer, if any
+ */
+struct kho_out {
+	struct kho_serialization *ser;
+	void *fdt;
+	void *root;
+	size_t root_alloc;
+	void **records;
+	size_t *record_sizes;
+	unsigned int nr_records;
+	struct debugfs_blob_wrapper fdt_blob;
+	struct dentry *dir;
+	struct dentry *sub_fdts;
+	struct dentry *fdt_file;
+	const struct kimage *image;
+};
+
+/* out_finalize.c */
+extern struct mutex kho_lock;
+extern struct kho_out kho_out;
+int kho_finalize(void);
+int kho_abort(void);
+int kho_root_alloc(void);
+
+/* out_kexec.c */
 void *kho_out_root(void);
-struct dentry *kho_in_debugfs(struct dentry *root);
+
+/* in_boot.c */
+struct kho_scratch_entry *kho_in_scratch_table(void);
 const void *kho_in_root(void);
+
+/* in_restore.c */
+u64 kho_in_release(struct kho_client *c);
+
+/* debugfs.c */
+void kho_debugfs_init(void);
+void kho_out_debugfs(void);
+void kho_out_debugfs_remove(void);
 #endif
 
 #endif /* _KERNEL_KHO_INTERNAL_H */

@@ -176,7 +176,7 @@ void sim_memblock_reset(void)
 }
 
 /*
- * Kernel B boots: RAM, its image, then what incoming.c does: the scratch
+ * Kernel B boots: RAM, its image, then what in_boot.c does: the scratch
  * table (a page at most), the image inside scratch, scratch-only mode,
  * the whole check, the reservation, and back to normal allocation.
  * Returns 0, or -EINVAL with the reason in @in.

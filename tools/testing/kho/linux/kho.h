@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the simulator needs of <linux/kho.h>: the client calls of tracking.c. */
+/* What the simulator needs of <linux/kho.h>: the client calls of client.c. */
 #ifndef _KHO_SIM_LINUX_KHO_H
 #define _KHO_SIM_LINUX_KHO_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The part of the xarray API that kernel/kho/tracking.c uses, for the
+ * The part of the xarray API that kernel/kho/out_track.c uses, for the
  * single-threaded simulator: a sorted array of (index, entry) with a
  * one-entry cache of the last lookup.
  */

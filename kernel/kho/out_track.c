@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Kexec handover: tracking of preserved memory and its serialized record.
- * The next kernel's index of the record is in in_index.c.
+ * Kexec handover, outgoing side: tracking of preserved memory.  The record
+ * written from it at finalize is in out_record.c.
  *
  * Outgoing side.  Every client keeps, per folio order, an xarray of bitmap
  * pages with one bit per folio of that order (index pfn >> order), and a
@@ -18,13 +18,9 @@
  * In the common case (one client, one order per block) the check is the
  * claim of the folio's own bit and nothing else.
  *
- * The record written at finalize lists, per order, the folios as plain
- * runs or as bitmaps, whichever is smaller for every bitmap page, then the
- * ranges (Documentation/kho/fdt-abi.rst).
- *
  * Locking: the bitmaps and summaries change with atomic bit operations
  * only; kho_mem_lock protects the client list and every client's range
- * array.  The caller (core.c) keeps preserve calls and finalize apart.
+ * array.  The caller (out_preserve.c) keeps preserve calls and finalize apart.
  * The file builds in userspace too, for the simulator in tools/testing/kho.
  */
 
@@ -43,10 +39,6 @@
 
 #include "kho_internal.h"
 
-/* Bits in one bitmap page of the tracking. */
-#define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
-#define KHO_CHUNK_WORDS		(KHO_CHUNK_BITS / BITS_PER_LONG)
-
 /* Pages of one summary block: the largest folio. */
 #define KHO_BLOCK_ORDER		MAX_PAGE_ORDER
 
@@ -62,92 +54,8 @@ struct kho_block {
 
 #define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
 
-/* Protects kho_clients, kho_nr_clients and every client's range array. */
-DEFINE_MUTEX(kho_mem_lock);
-LIST_HEAD(kho_clients);
-
-/* Clients by id; an entry is set once, before the client is returned. */
-static struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
-static unsigned int kho_nr_clients;
-
 /* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
 static DEFINE_XARRAY(kho_blocks);
-
-/**
- * kho_client_lookup() - find a client by name
- * @name: its name
- *
- * Context: kho_mem_lock held.
- * Return: the client, or NULL.
- */
-struct kho_client *kho_client_lookup(const char *name)
-{
-	struct kho_client *c;
-
-	list_for_each_entry(c, &kho_clients, list) {
-		if (!strcmp(c->name, name))
-			return c;
-	}
-	return NULL;
-}
-
-/**
- * kho_name_ok() - is this a valid client or sub-FDT name?
- * @name: the name
- *
- * Return: true for 1 to %KHO_NAME_MAX characters without '/'.
- */
-bool kho_name_ok(const char *name)
-{
-	size_t len = name ? strnlen(name, KHO_NAME_MAX + 1) : 0;
-
-	return len && len <= KHO_NAME_MAX && !strchr(name, '/');
-}
-
-/**
- * kho_client_get() - find or create the client of a subsystem
- * @name: the client's name: 1 to 31 characters, no '/'
- *
- * Every preservation belongs to a client; in the next kernel a client can
- * restore only what it preserved.  Clients live until reboot, so the
- * returned pointer stays valid.  There are at most %KHO_CLIENTS_MAX.
- *
- * Return: the client, or ERR_PTR(-EINVAL) for a bad name, ERR_PTR(-ENOSPC)
- * if there are too many clients, ERR_PTR(-ENOMEM).
- */
-struct kho_client *kho_client_get(const char *name)
-{
-	struct kho_client *c;
-	unsigned int k;
-
-	BUILD_BUG_ON(KHO_CLIENTS_MAX > BITS_PER_LONG);
-	if (!kho_name_ok(name))
-		return ERR_PTR(-EINVAL);
-	mutex_lock(&kho_mem_lock);
-	c = kho_client_lookup(name);
-	if (c)
-		goto out;
-	if (kho_nr_clients == KHO_CLIENTS_MAX) {
-		c = ERR_PTR(-ENOSPC);
-		goto out;
-	}
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c) {
-		c = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	strscpy(c->name, name, sizeof(c->name));
-	for (k = 0; k < NR_PAGE_ORDERS; k++)
-		xa_init(&c->folios[k]);
-	c->id = kho_nr_clients++;
-	/* Lock-free readers find the client by the id in a block summary. */
-	smp_store_release(&kho_client_ids[c->id], c);
-	list_add_tail(&c->list, &kho_clients);
-out:
-	mutex_unlock(&kho_mem_lock);
-	return c;
-}
-EXPORT_SYMBOL_GPL(kho_client_get);
 
 /* The page @idx of @xa; allocated if @alloc and missing. */
 static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
@@ -532,142 +440,4 @@ unsigned long kho_track_usage(struct kho_client *c, u64 *bytes)
 		}
 	}
 	return n;
-}
-
-/* The record being written; @run is NULL while only sizing it. */
-struct kho_rec {
-	struct kho_mem_run *run;
-	__le64 *pos;
-	struct kho_mem_run *last;
-	size_t bytes;
-	u64 nr;
-};
-
-static void kho_rec_run(struct kho_rec *w, unsigned long pfn, unsigned long nr,
-			unsigned int order, u16 flags)
-{
-	struct kho_mem_run *r;
-
-	/* Folios back to back with the previous run: extend it. */
-	if (!flags && w->last && !le16_to_cpu(w->last->flags) &&
-	    le16_to_cpu(w->last->order) == order &&
-	    le64_to_cpu(w->last->pfn) + ((u64)le32_to_cpu(w->last->nr) << order) ==
-	    pfn && le32_to_cpu(w->last->nr) + (u64)nr <= U32_MAX) {
-		le32_add_cpu(&w->last->nr, nr);
-		return;
-	}
-	w->bytes += sizeof(*r);
-	w->nr++;
-	if (!w->run) {
-		/* Sizing: count as if never merged; an upper bound. */
-		return;
-	}
-	r = (struct kho_mem_run *)w->pos;
-	r->pfn = cpu_to_le64(pfn);
-	r->nr = cpu_to_le32(nr);
-	r->order = cpu_to_le16(order);
-	r->flags = cpu_to_le16(flags);
-	w->pos = (__le64 *)(r + 1);
-	w->last = flags ? NULL : r;
-}
-
-/* Number of runs of set bits in @words[@first .. @last]. */
-static unsigned long kho_count_runs(const unsigned long *words,
-				    unsigned int first, unsigned int last)
-{
-	unsigned long n = 0, carry = 0;
-	unsigned int i;
-
-	for (i = first; i <= last; i++) {
-		n += hweight_long(words[i] & ~((words[i] << 1) | carry));
-		carry = words[i] >> (BITS_PER_LONG - 1);
-	}
-	return n;
-}
-
-/* Write the folios of one bitmap page of order @k, base folio @base. */
-static void kho_rec_chunk(struct kho_rec *w, const unsigned long *chunk,
-			  unsigned long base, unsigned int k)
-{
-	unsigned int first = 0, last = KHO_CHUNK_WORDS - 1, i;
-	unsigned long runs, b, e;
-
-	while (first < KHO_CHUNK_WORDS && !chunk[first])
-		first++;
-	if (first == KHO_CHUNK_WORDS)
-		return;
-	while (!chunk[last])
-		last--;
-	runs = kho_count_runs(chunk, first, last);
-
-	/* A bitmap costs a run and 8 bytes a word; a run 16 bytes. */
-	if (runs * sizeof(struct kho_mem_run) >
-	    sizeof(struct kho_mem_run) + (last - first + 1) * sizeof(u64)) {
-		/* The record's words are u64: this needs 64-bit longs. */
-		BUILD_BUG_ON(BITS_PER_LONG != 64);
-		BUILD_BUG_ON(KHO_CHUNK_WORDS > KHO_MEM_BITMAP_WORDS_MAX);
-		kho_rec_run(w, (base + first * BITS_PER_LONG) << k,
-			    last - first + 1, k, KHO_MEM_RUN_BITMAP);
-		w->bytes += (last - first + 1) * sizeof(u64);
-		if (w->run) {
-			for (i = first; i <= last; i++)
-				*w->pos++ = cpu_to_le64(chunk[i]);
-		}
-		w->last = NULL;
-		return;
-	}
-	for (b = find_next_bit(chunk, KHO_CHUNK_BITS, first * BITS_PER_LONG);
-	     b < KHO_CHUNK_BITS; b = find_next_bit(chunk, KHO_CHUNK_BITS, e)) {
-		e = find_next_zero_bit(chunk, KHO_CHUNK_BITS, b);
-		kho_rec_run(w, (base + b) << k, e - b, k, 0);
-	}
-}
-
-static void kho_rec_walk(struct kho_client *c, struct kho_rec *w)
-{
-	unsigned long idx;
-	unsigned long *chunk;
-	unsigned int k, i;
-
-	for (k = 0; k < NR_PAGE_ORDERS; k++) {
-		w->last = NULL;
-		xa_for_each(&c->folios[k], idx, chunk)
-			kho_rec_chunk(w, chunk, idx * KHO_CHUNK_BITS, k);
-	}
-	for (i = 0; i < c->nr_ranges; i++)
-		kho_rec_run(w, PHYS_PFN(c->ranges[i].addr),
-			    c->ranges[i].size >> PAGE_SHIFT, 0,
-			    KHO_MEM_RUN_RANGE);
-}
-
-/**
- * kho_write_record() - serialize what a client preserved
- * @c: the client
- * @size: set to the size of the returned buffer, page aligned
- *
- * Writes the client's folios, per order as plain runs or bitmaps, then its
- * ranges, into new zeroed pages (free them with free_pages_exact()).
- *
- * Context: no preserve call may run on @c: finalize holds kho_mem_lock
- * with preserve calls stopped, or @c is private to the caller.
- * Return: the record, or NULL without memory.
- */
-void *kho_write_record(struct kho_client *c, size_t *size)
-{
-	struct kho_rec w = { .bytes = sizeof(struct kho_mem_header) };
-	struct kho_mem_header *h;
-
-	kho_rec_walk(c, &w);
-	*size = PAGE_ALIGN(w.bytes);
-	h = alloc_pages_exact(*size, GFP_KERNEL | __GFP_ZERO);
-	if (!h)
-		return NULL;
-	h->magic = cpu_to_le32(KHO_MEM_MAGIC);
-	h->version = cpu_to_le32(KHO_MEM_VERSION);
-	memset(&w, 0, sizeof(w));
-	w.run = (struct kho_mem_run *)(h + 1);
-	w.pos = (__le64 *)w.run;
-	kho_rec_walk(c, &w);
-	h->nr_runs = cpu_to_le64(w.nr);
-	return h;
 }

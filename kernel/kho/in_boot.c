@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Kexec handover: the next kernel's side, from the boot protocol to
- * debugfs kho/in/.
+ * Kexec handover, incoming side: the boot, from the boot protocol to the
+ * reservation of everything preserved.  The checks themselves are in
+ * in_check.c.
  *
  * The architecture calls, in this order, during early boot:
  *  - kho_populate() while parsing its boot protocol: records where the
@@ -15,7 +16,7 @@
  * handover had come; the boot goes on.
  *
  * All of it runs single-threaded before SMP; afterwards the incoming root
- * FDT is read-only, so kho_retrieve_subtree() needs no locking.
+ * FDT is read-only.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -218,85 +219,8 @@ struct kho_scratch_entry *__init kho_in_scratch_table(void)
 	return kho_in_table;
 }
 
-static int kho_in_client_node(const void *fdt, const char *name)
-{
-	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
-
-	return node < 0 ? node : fdt_subnode_offset(fdt, node, name);
-}
-
-/**
- * kho_retrieve_subtree() - find a sub-FDT the previous kernel handed over
- * @name: the name given to kho_add_subtree() in the previous kernel
- * @phys: set to the sub-FDT's physical address
- *
- * The sub-FDT was checked at boot and stays reserved.
- *
- * Return: 0 on success; -ENOENT if no handover came or it has no sub-FDT
- * of that name.
- */
-int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
-{
-	const void *fdt;
-	const fdt64_t *v;
-	int node, len;
-
-	if (!kho_in_fdt_phys)
-		return -ENOENT;
-	fdt = phys_to_virt(kho_in_fdt_phys);
-	node = kho_in_client_node(fdt, name);
-	if (node < 0)
-		return -ENOENT;
-	v = fdt_getprop(fdt, node, KHO_FDT_SUB_FDT, &len);
-	if (!v || len != 2 * sizeof(*v))
-		return -ENOENT;
-	*phys = fdt64_ld(&v[0]);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
-
 /* The accepted incoming root FDT, or NULL. */
 const void *kho_in_root(void)
 {
 	return kho_in_fdt_phys ? phys_to_virt(kho_in_fdt_phys) : NULL;
-}
-
-/* debugfs kho/in/: the root FDT and every sub-FDT that came in. */
-struct dentry *__init kho_in_debugfs(struct dentry *root)
-{
-	struct debugfs_blob_wrapper *blob;
-	struct dentry *in, *subs;
-	const void *fdt;
-	int node, child;
-
-	if (!kho_in_fdt_phys)
-		return NULL;
-	fdt = phys_to_virt(kho_in_fdt_phys);
-	in = debugfs_create_dir("in", root);
-	blob = kzalloc(sizeof(*blob), GFP_KERNEL);
-	if (!blob)
-		return in;
-	blob->data = (void *)fdt;
-	blob->size = fdt_totalsize(fdt);
-	debugfs_create_blob("fdt", 0400, in, blob);
-
-	subs = debugfs_create_dir("sub_fdts", in);
-	node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
-	fdt_for_each_subnode(child, fdt, node) {
-		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_SUB_FDT,
-					       NULL);
-		const void *sub;
-
-		if (!v)
-			continue;
-		blob = kzalloc(sizeof(*blob), GFP_KERNEL);
-		if (!blob)
-			return in;
-		sub = phys_to_virt(fdt64_ld(&v[0]));
-		blob->data = (void *)sub;
-		blob->size = fdt_totalsize(sub);
-		debugfs_create_blob(fdt_get_name(fdt, child, NULL), 0400, subs,
-				    blob);
-	}
-	return in;
 }

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec handover, incoming side: clients take back what they preserved in
+ * the previous kernel (folios, ranges, sub-FDTs), and what nobody takes
+ * can be released.  At core_initcall every incoming record is attached to
+ * its client as a restore index (in_index.c), before any initcall can
+ * restore.
+ *
+ * Locking: a client's restore index claims items with atomic operations
+ * (in_index.c); the incoming root FDT is read-only after boot.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kho.h>
+#include <linux/libfdt.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+
+#include "../../mm/internal.h"
+#include "kho_internal.h"
+/* ------------------------------------------------------------------------
+ * Restoring what the previous kernel preserved
+ */
+
+/* Turn reserved pages back into ordinary allocated pages. */
+static void kho_in_revive_pages(struct page *page, unsigned long nr,
+				bool compound)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		ClearPageReserved(page + i);
+		set_page_count(page + i, compound && i ? 0 : 1);
+	}
+	adjust_managed_page_count(page, nr);
+}
+
+/**
+ * kho_client_restore_folio() - take back a folio the client preserved
+ * @c: the client, from kho_client_get()
+ * @phys: the folio's physical address, as it was preserved
+ *
+ * Return: the folio, of the order it was preserved with, with one
+ * reference and its contents; NULL if @c did not preserve a folio at
+ * @phys in the previous kernel or it was restored already.  The folio is
+ * then ordinary memory: folio_put() frees it.
+ */
+struct folio *kho_client_restore_folio(struct kho_client *c, phys_addr_t phys)
+{
+	unsigned long pages;
+	unsigned int kind;
+	struct page *page;
+	s64 item;
+
+	if (!PAGE_ALIGNED(phys))
+		return NULL;
+	item = kho_in_item(c->in, PHYS_PFN(phys), &kind, &pages);
+	if (item < 0 || kind == KHO_KIND_RANGE ||
+	    !kho_in_claim(c->in, item, pages))
+		return NULL;
+	page = pfn_to_page(PHYS_PFN(phys));
+	kho_in_revive_pages(page, pages, kind);
+	if (kind)
+		prep_compound_page(page, kind);
+	return page_folio(page);
+}
+EXPORT_SYMBOL_GPL(kho_client_restore_folio);
+
+/**
+ * kho_client_restore_phys() - take back a range the client preserved
+ * @c: the client, from kho_client_get()
+ * @phys: the range's physical address, as it was preserved
+ * @size: its size, as it was preserved
+ *
+ * The range comes back as order-0 pages with one reference each; freeing
+ * them (__free_page()) returns them to the page allocator.
+ *
+ * Return: 0; -ENOENT if @c did not preserve exactly this range in the
+ * previous kernel; -EALREADY if it was restored already.
+ */
+int kho_client_restore_phys(struct kho_client *c, phys_addr_t phys,
+			    size_t size)
+{
+	unsigned long pages;
+	unsigned int kind;
+	s64 item;
+
+	if (!PAGE_ALIGNED(phys))
+		return -ENOENT;
+	item = kho_in_item(c->in, PHYS_PFN(phys), &kind, &pages);
+	if (item < 0 || kind != KHO_KIND_RANGE ||
+	    (u64)pages << PAGE_SHIFT != size)
+		return -ENOENT;
+	if (!kho_in_claim(c->in, item, pages))
+		return -EALREADY;
+	kho_in_revive_pages(pfn_to_page(PHYS_PFN(phys)), pages, false);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_client_restore_phys);
+
+/**
+ * kho_client_claim_phys() - keep preserved memory without restoring it
+ * @c: the client
+ * @phys: start of the memory
+ * @size: its size
+ *
+ * For memory the client uses as it is, still reserved (reserve_mem):
+ * every item that overlaps [@phys, @phys + @size) counts as claimed, so it
+ * is neither reported as unclaimed nor released.
+ */
+void kho_client_claim_phys(struct kho_client *c, phys_addr_t phys,
+			   size_t size)
+{
+	kho_in_claim_span(c->in, PHYS_PFN(phys), PHYS_PFN(phys + size - 1) + 1);
+}
+
+/**
+ * kho_restore_folio() - take back a folio preserved with kho_preserve_folio()
+ * @phys: the folio's physical address
+ *
+ * The upstream-compatible call, for the default client.
+ *
+ * Return: as kho_client_restore_folio().
+ */
+struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? NULL : kho_client_restore_folio(c, phys);
+}
+EXPORT_SYMBOL_GPL(kho_restore_folio);
+
+/**
+ * kho_restore_phys() - take back a range preserved with kho_preserve_phys()
+ * @phys: the range's physical address
+ * @size: its size
+ *
+ * Return: as kho_client_restore_phys().
+ */
+int kho_restore_phys(phys_addr_t phys, size_t size)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_restore_phys(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_restore_phys);
+
+static void kho_in_free_pages(unsigned long pfn, unsigned long pages,
+			      void *arg)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		free_reserved_page(pfn_to_page(pfn + i));
+	cond_resched();
+}
+
+/* Give every unclaimed item of @c to the page allocator; bytes freed. */
+u64 kho_in_release(struct kho_client *c)
+{
+	return kho_in_claim_rest(c->in, kho_in_free_pages, NULL);
+}
+
+/* Attach the incoming record of client @name; at core_initcall. */
+static int __init kho_in_client_add(const char *name, phys_addr_t rec)
+{
+	struct kho_client *c = kho_client_get(name);
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	c->in = kho_in_mem_build(phys_to_virt(rec));
+	return c->in ? 0 : -ENOMEM;
+}
+
+/*
+ * Attach every incoming record to its client, before any initcall can
+ * restore.  Pages holding sub-FDTs stay claimed by KHO: kho/in/ and
+ * kho_retrieve_subtree() keep pointing at them.
+ */
+static int __init kho_in_clients_init(void)
+{
+	const void *fdt = kho_in_root();
+	int node, child, err = 0;
+
+	if (!fdt)
+		return 0;
+	node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+	fdt_for_each_subnode(child, fdt, node) {
+		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_MEM, NULL);
+
+		if (v && !err)
+			err = kho_in_client_add(fdt_get_name(fdt, child, NULL),
+						fdt64_ld(&v[0]));
+	}
+	fdt_for_each_subnode(child, fdt, node) {
+		const char *name = fdt_get_name(fdt, child, NULL);
+		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_SUB_FDT, NULL);
+		unsigned int i;
+
+		/* The sub-FDT lies in its own client's memory or default's. */
+		for (i = 0; v && i < 2; i++) {
+			struct kho_client *c = kho_client_get(i ? KHO_DEFAULT_CLIENT :
+								 name);
+
+			if (!IS_ERR(c))
+				kho_client_claim_phys(c, fdt64_ld(&v[0]),
+						      PAGE_ALIGN(fdt64_ld(&v[1])));
+		}
+	}
+	if (err)
+		pr_err("cannot track the incoming preserved memory (%d); nothing can be restored\n",
+		       err);
+	return 0;
+}
+core_initcall(kho_in_clients_init);
+
+static int kho_in_client_node(const void *fdt, const char *name)
+{
+	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+
+	return node < 0 ? node : fdt_subnode_offset(fdt, node, name);
+}
+
+/**
+ * kho_retrieve_subtree() - find a sub-FDT the previous kernel handed over
+ * @name: the name given to kho_add_subtree() in the previous kernel
+ * @phys: set to the sub-FDT's physical address
+ *
+ * The sub-FDT was checked at boot and stays reserved.
+ *
+ * Return: 0 on success; -ENOENT if no handover came or it has no sub-FDT
+ * of that name.
+ */
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
+{
+	const void *fdt;
+	const fdt64_t *v;
+	int node, len;
+
+	fdt = kho_in_root();
+	if (!fdt)
+		return -ENOENT;
+	node = kho_in_client_node(fdt, name);
+	if (node < 0)
+		return -ENOENT;
+	v = fdt_getprop(fdt, node, KHO_FDT_SUB_FDT, &len);
+	if (!v || len != 2 * sizeof(*v))
+		return -ENOENT;
+	*phys = fdt64_ld(&v[0]);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree);

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec handover, outgoing side: the preserve and unpreserve calls of
+ * clients and of the upstream-compatible API, and the state that keeps
+ * them apart from finalize.
+ *
+ * Locking: kho_pres_sem (per-CPU rwsem) is read-held by every preserve and
+ * unpreserve call and write-held only to change the state, so preserve
+ * calls run in parallel on all CPUs and none is in flight once the state
+ * says FINALIZED.  Callbacks may preserve while FINALIZE runs.  The
+ * tracking itself (out_track.c) is lock-free for folios.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/kho.h>
+#include <linux/mm.h>
+#include <linux/percpu-rwsem.h>
+
+#include "kho_internal.h"
+DEFINE_STATIC_PERCPU_RWSEM(kho_pres_sem);
+
+/* Written under kho_pres_sem held for writing. */
+static enum kho_out_state kho_out_state;
+
+static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
+			 phys_addr_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+static bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		if (kho_overlaps(addr, size, kho_scratch[i].addr,
+				 kho_scratch[i].size))
+			return true;
+	}
+	return false;
+}
+
+/* Common checks; takes kho_pres_sem for reading on success. */
+static int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
+{
+	if (!kho_is_enabled())
+		return -EOPNOTSUPP;
+	if (add && (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
+		    phys + size < phys || kho_overlaps_scratch(phys, size)))
+		return -EINVAL;
+	percpu_down_read(&kho_pres_sem);
+	if (kho_out_state == KHO_OUT_FINALIZED) {
+		percpu_up_read(&kho_pres_sem);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int kho_client_add_folio(struct kho_client *c, unsigned long pfn,
+				unsigned int order)
+{
+	int err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order, true);
+
+	if (err)
+		return err;
+	err = kho_track_add_folio(c, pfn, order);
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+static int kho_client_del_folio(struct kho_client *c, unsigned long pfn,
+				unsigned int order)
+{
+	int err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order, false);
+
+	if (err)
+		return err;
+	err = kho_track_del_folio(c, pfn, order);
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+static int kho_client_add_range(struct kho_client *c, phys_addr_t phys,
+				phys_addr_t size)
+{
+	int err;
+
+	if ((size >> PAGE_SHIFT) > U32_MAX)
+		return -EINVAL;
+	err = kho_pres_begin(phys, size, true);
+	if (err)
+		return err;
+	err = kho_track_add_range(c, phys, size);
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+static int kho_client_del_range(struct kho_client *c, phys_addr_t phys,
+				phys_addr_t size)
+{
+	int err = kho_pres_begin(phys, size, false);
+
+	if (err)
+		return err;
+	err = kho_track_del_range(c, phys, size);
+	percpu_up_read(&kho_pres_sem);
+	return err;
+}
+
+/**
+ * kho_client_preserve_phys() - preserve a physical range for a client
+ * @c: the client, from kho_client_get()
+ * @phys: page-aligned physical address
+ * @size: page-aligned size, not zero
+ *
+ * The range must be memory the caller owns; it comes back in the next
+ * kernel at the same address through kho_client_restore_phys().
+ *
+ * Return: 0 on success; -EOPNOTSUPP if KHO is off; -EINVAL if the range is
+ * unaligned, empty or inside scratch; -EEXIST if it overlaps memory any
+ * client preserved already; -EBUSY after finalize; -ENOMEM.
+ */
+int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
+			     size_t size)
+{
+	return kho_client_add_range(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_client_preserve_phys);
+
+/**
+ * kho_client_preserve_folio() - preserve a folio for a client
+ * @c: the client, from kho_client_get()
+ * @folio: a folio the caller owns, of any order
+ *
+ * The folio comes back in the next kernel, with its order and contents,
+ * through kho_client_restore_folio().
+ *
+ * Return: as kho_client_preserve_phys().
+ */
+int kho_client_preserve_folio(struct kho_client *c, struct folio *folio)
+{
+	return kho_client_add_folio(c, folio_pfn(folio), folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_client_preserve_folio);
+
+/**
+ * kho_client_unpreserve_folio() - undo kho_client_preserve_folio()
+ * @c: the client that preserved the folio
+ * @folio: the folio
+ *
+ * Return: 0 on success; -ENOENT if @c did not preserve @folio; -EBUSY
+ * after finalize.
+ */
+int kho_client_unpreserve_folio(struct kho_client *c, struct folio *folio)
+{
+	return kho_client_del_folio(c, folio_pfn(folio), folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_client_unpreserve_folio);
+
+/**
+ * kho_client_unpreserve_phys() - undo kho_client_preserve_phys()
+ * @c: the client that preserved the range
+ * @phys: the address given to kho_client_preserve_phys()
+ * @size: the size given to kho_client_preserve_phys()
+ *
+ * Return: 0 on success; -ENOENT if @c has no such range; -EBUSY after
+ * finalize.
+ */
+int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
+			       size_t size)
+{
+	return kho_client_del_range(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_client_unpreserve_phys);
+
+/*
+ * The default client, looked up once: the upstream-compatible calls must
+ * not take kho_mem_lock on every preserve.  Clients are never freed and
+ * kho_client_get() returns the same one every time, so a race only looks
+ * it up twice.
+ */
+struct kho_client *kho_default_client(void)
+{
+	static struct kho_client *def;
+	struct kho_client *c = READ_ONCE(def);
+
+	if (!c) {
+		c = kho_client_get(KHO_DEFAULT_CLIENT);
+		if (!IS_ERR(c))
+			WRITE_ONCE(def, c);
+	}
+	return c;
+}
+
+/**
+ * kho_preserve_phys() - preserve a physical range for the next kernel
+ * @phys: page-aligned physical address
+ * @size: page-aligned size
+ *
+ * The upstream-compatible call: the range belongs to the default client.
+ *
+ * Return: as kho_client_preserve_phys().
+ */
+int kho_preserve_phys(phys_addr_t phys, size_t size)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_preserve_phys(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_preserve_phys);
+
+/**
+ * kho_unpreserve_phys() - undo kho_preserve_phys()
+ * @phys: the address given to kho_preserve_phys()
+ * @size: the size given to kho_preserve_phys()
+ *
+ * Return: as kho_client_unpreserve_phys().
+ */
+int kho_unpreserve_phys(phys_addr_t phys, size_t size)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? PTR_ERR(c) :
+			   kho_client_unpreserve_phys(c, phys, size);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_phys);
+
+/**
+ * kho_preserve_folio() - preserve a folio for the next kernel
+ * @folio: a folio the caller owns
+ *
+ * The upstream-compatible call: the folio belongs to the default client
+ * and comes back through kho_restore_folio().
+ *
+ * Return: as kho_client_preserve_folio().
+ */
+int kho_preserve_folio(struct folio *folio)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_preserve_folio(c, folio);
+}
+EXPORT_SYMBOL_GPL(kho_preserve_folio);
+
+/**
+ * kho_unpreserve_folio() - undo kho_preserve_folio()
+ * @folio: the folio
+ *
+ * Return: as kho_client_unpreserve_folio().
+ */
+int kho_unpreserve_folio(struct folio *folio)
+{
+	struct kho_client *c = kho_default_client();
+
+	return IS_ERR(c) ? PTR_ERR(c) : kho_client_unpreserve_folio(c, folio);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
+
+/* Once this returns, no preserve call runs under the old state. */
+void kho_set_state(enum kho_out_state state)
+{
+	percpu_down_write(&kho_pres_sem);
+	kho_out_state = state;
+	percpu_up_write(&kho_pres_sem);
+}
