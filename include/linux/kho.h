@@ -57,7 +57,7 @@ struct folio *kho_restore_folio(phys_addr_t phys);
 int kho_restore_phys(phys_addr_t phys, size_t size);
 
 int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation);
-void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
+int kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
 void *kho_restore_vmalloc(const struct kho_vmalloc *preservation);
 
 int kho_add_subtree(struct kho_serialization *ser, const char *name,
@@ -74,6 +74,8 @@ void kho_populate(phys_addr_t fdt, phys_addr_t fdt_size, phys_addr_t scratch,
 		  phys_addr_t scratch_size);
 bool kho_in_mark_scratch(void);
 void kho_in_reserve_preserved(void);
+bool kho_in_preserved_by(const char *client, phys_addr_t addr,
+			 phys_addr_t size);
 
 /* For kexec_file loaders. */
 int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd);
@@ -165,8 +167,9 @@ static inline int kho_preserve_vmalloc(void *ptr,
 	return -EOPNOTSUPP;
 }
 
-static inline void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
+static inline int kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
 {
+	return -EOPNOTSUPP;
 }
 
 static inline void *kho_restore_vmalloc(const struct kho_vmalloc *preservation)

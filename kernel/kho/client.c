@@ -55,18 +55,21 @@ struct kho_client *kho_client_lookup(const char *name)
  * kho_name_ok() - is this a valid client or sub-FDT name?
  * @name: the name
  *
- * Return: true for 1 to %KHO_NAME_MAX characters without '/'.
+ * A name is an FDT node name without a unit address, so that looking it
+ * up can never match another: "foo" and "foo@1" are not both allowed.
+ *
+ * Return: true for 1 to %KHO_NAME_MAX characters without '/' or '@'.
  */
 bool kho_name_ok(const char *name)
 {
 	size_t len = name ? strnlen(name, KHO_NAME_MAX + 1) : 0;
 
-	return len && len <= KHO_NAME_MAX && !strchr(name, '/');
+	return len && len <= KHO_NAME_MAX && !strpbrk(name, "/@");
 }
 
 /**
  * kho_client_get() - find or create the client of a subsystem
- * @name: the client's name: 1 to 31 characters, no '/'
+ * @name: the client's name: 1 to 31 characters, no '/' or '@'
  *
  * Every preservation belongs to a client; in the next kernel a client can
  * restore only what it preserved.  Clients live until reboot, so the

@@ -115,11 +115,8 @@ bool __init kho_in_mark_scratch(void)
 		kho_in_state = KHO_IN_NONE;
 		return false;
 	}
-	if (!kho_in.table.size || kho_in.table.size > PAGE_SIZE) {
-		kho_in.why = "bad scratch table size";
-		kho_in.bad = kho_in.table;
+	if (kho_in_check_table(&kho_in))
 		goto fail;
-	}
 	tab = early_memremap(kho_in.table.addr, kho_in.table.size);
 	if (!tab) {
 		kho_in.why = "cannot map the scratch table";
@@ -208,6 +205,27 @@ void __init kho_in_reserve_preserved(void)
 	pr_info("handover accepted: %llu preserved ranges (%llu KiB) of %u clients reserved in %llu us\n",
 		kho_in.nr_ranges, kho_in.bytes >> 10, kho_in.nr_clients,
 		div_u64(sched_clock() - t0, NSEC_PER_USEC));
+}
+
+/**
+ * kho_in_preserved_by() - did the previous kernel preserve this for a client?
+ * @client: the client's name
+ * @addr: start of the range
+ * @size: its size
+ *
+ * For early boot code that takes preserved memory back before clients
+ * are set up (reserve_mem).  Preserved ranges were checked to overlap
+ * nothing this kernel had reserved at the time (its image, initrd).
+ *
+ * Return: true if an accepted handover has [@addr, @addr + @size) wholly
+ * inside one stretch of memory @client preserved.
+ */
+bool __init kho_in_preserved_by(const char *client, phys_addr_t addr,
+				phys_addr_t size)
+{
+	struct kho_range r = { addr, size };
+
+	return kho_in_fdt_phys && kho_in_client_has(&kho_in, client, &r);
 }
 
 /*

@@ -38,6 +38,12 @@
 #define KHO_IN_SCRATCH_MISMATCH \
 	"root FDT scratch property does not match the scratch table"
 
+#define KHO_IN_RUNS_OVERLAP \
+	"preserved-memory runs of one kind overlap or are out of order"
+
+/* libfdt reads 32-bit tags and 64-bit reserve-map entries in place. */
+#define KHO_IN_FDT_ALIGN	8
+
 static int __init kho_in_fail(struct kho_in *in, const char *why,
 			      const char *client, phys_addr_t addr, phys_addr_t size)
 {
@@ -61,8 +67,33 @@ static bool __init kho_range_overlap(const struct kho_range *a,
 }
 
 /**
- * kho_in_check_scratch() - check and take the incoming scratch table
+ * kho_in_check_table() - check where the incoming scratch table is
  * @in: the incoming handover; @in->table holds the table's address and size
+ *
+ * Before the table is mapped: it must be a whole number of entries, at
+ * most a page, page aligned and inside one RAM region of memblock.
+ *
+ * Return: 0, or -EINVAL with the reason in @in.
+ */
+int __init kho_in_check_table(struct kho_in *in)
+{
+	const struct kho_range *t = &in->table;
+
+	if (!t->size || t->size > PAGE_SIZE ||
+	    t->size % sizeof(struct kho_scratch_entry) ||
+	    t->size / sizeof(struct kho_scratch_entry) > KHO_SCRATCH_MAX ||
+	    !PAGE_ALIGNED(t->addr))
+		return kho_in_fail(in, "bad scratch table size", NULL,
+				   t->addr, t->size);
+	if (!memblock_is_region_memory(t->addr, t->size))
+		return kho_in_fail(in, "scratch table outside RAM", NULL,
+				   t->addr, t->size);
+	return 0;
+}
+
+/**
+ * kho_in_check_scratch() - check and take the incoming scratch table
+ * @in: the incoming handover; @in->table passed kho_in_check_table()
  * @tab: the table, mapped
  *
  * Every entry must be page aligned, inside one RAM region of memblock and
@@ -76,10 +107,8 @@ int __init kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entr
 	size_t n = in->table.size / sizeof(*tab);
 	unsigned int i, j;
 
-	if (!n || in->table.size % sizeof(*tab) || n > KHO_SCRATCH_MAX ||
-	    !PAGE_ALIGNED(in->table.addr))
-		return kho_in_fail(in, "bad scratch table size", NULL,
-				   in->table.addr, in->table.size);
+	if (kho_in_check_table(in))
+		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		struct kho_range r = {
 			.addr = le64_to_cpu(tab[i].addr),
@@ -105,6 +134,100 @@ int __init kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entr
 	}
 	in->nr_scratch = n;
 	return 0;
+}
+
+/* Why a piece of metadata is refused, by kind and by check. */
+enum {
+	KHO_IN_META_SCRATCH,
+	KHO_IN_META_USED,
+	KHO_IN_META_OVERLAP,
+	KHO_IN_META_PRESERVED,
+	KHO_IN_META_CHECKS,
+};
+
+static const char *const kho_in_meta_why[KHO_IN_META_KINDS][KHO_IN_META_CHECKS] = {
+	[KHO_IN_META_ROOT] = {
+		"root FDT in scratch",
+		"root FDT in memory this kernel uses",
+		"root FDT overlaps other handover metadata",
+		"root FDT inside preserved memory",
+	},
+	[KHO_IN_META_TABLE] = {
+		"scratch table in scratch",
+		"scratch table in memory this kernel uses",
+		"scratch table overlaps other handover metadata",
+		"scratch table inside preserved memory",
+	},
+	[KHO_IN_META_RECORD] = {
+		"record in scratch",
+		"record in memory this kernel uses",
+		"record overlaps other handover metadata",
+		"record inside preserved memory",
+	},
+};
+
+static int __init kho_in_meta_fail(struct kho_in *in,
+				   const struct kho_in_meta *m, int check)
+{
+	return kho_in_fail(in, kho_in_meta_why[m->kind][check], m->client,
+			   m->r.addr, m->r.size);
+}
+
+/*
+ * Add a piece of KHO's own metadata, known to be RAM, before anything
+ * reads it: it must be outside scratch, apart from what this kernel
+ * uses already and apart from every other piece.  Preserved ranges are
+ * checked against it during the merge.
+ */
+static int __init kho_in_add_meta(struct kho_in *in, const struct kho_range *r,
+				  enum kho_in_meta_kind kind, const char *client)
+{
+	struct kho_in_meta *m = &in->meta[in->nr_meta];
+	unsigned int i;
+
+	m->r.addr = r->addr;
+	m->r.size = PAGE_ALIGN(r->size);
+	m->kind = kind;
+	m->client = client;
+	for (i = 0; i < in->nr_scratch; i++) {
+		if (kho_range_overlap(&m->r, &in->scratch[i]))
+			return kho_in_meta_fail(in, m, KHO_IN_META_SCRATCH);
+	}
+	if (memblock_is_region_reserved(m->r.addr, m->r.size))
+		return kho_in_meta_fail(in, m, KHO_IN_META_USED);
+	for (i = 0; i < in->nr_meta; i++) {
+		if (kho_range_overlap(&m->r, &in->meta[i].r))
+			return kho_in_meta_fail(in, m, KHO_IN_META_OVERLAP);
+	}
+	in->nr_meta++;
+	return 0;
+}
+
+/* Sort the metadata by address for the merge: a few dozen entries. */
+static void __init kho_in_sort_meta(struct kho_in *in)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < in->nr_meta; i++) {
+		struct kho_in_meta m = in->meta[i];
+
+		for (j = i; j && in->meta[j - 1].r.addr > m.r.addr; j--)
+			in->meta[j] = in->meta[j - 1];
+		in->meta[j] = m;
+	}
+}
+
+/*
+ * Is @fdt, of @size bytes at most, a sound FDT?  Checked before libfdt
+ * walks it: the header fits, is valid, and puts the blocks libfdt reads in
+ * place at aligned offsets.
+ */
+static bool __init kho_in_fdt_sound(const void *fdt, phys_addr_t size)
+{
+	return size >= sizeof(struct fdt_header) && !fdt_check_header(fdt) &&
+	       fdt_totalsize(fdt) <= size &&
+	       IS_ALIGNED(fdt_off_dt_struct(fdt), FDT_TAGSIZE) &&
+	       IS_ALIGNED(fdt_off_mem_rsvmap(fdt), KHO_IN_FDT_ALIGN);
 }
 
 /* Read a (phys, size) property of two u64 cells; 0 if absent. */
@@ -173,13 +296,9 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 	const struct kho_mem_run *run;
 	struct kho_in_stream *s = NULL;
 	unsigned int kind, last = 0;
+	u64 nr, i, items = 0, span_end = 0;
 	const void *end;
-	u64 nr, i;
 
-	if (!kho_range_ok(c->mem.addr, c->mem.size) ||
-	    c->mem.size < sizeof(*h))
-		return kho_in_fail(in, "bad preserved-memory record range",
-				   c->name, c->mem.addr, c->mem.size);
 	h = phys_to_virt(c->mem.addr);
 	end = (const void *)h + c->mem.size;
 	if (le32_to_cpu(h->magic) != KHO_MEM_MAGIC ||
@@ -187,9 +306,13 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 		return kho_in_fail(in, "bad preserved-memory record header",
 				   c->name, c->mem.addr, c->mem.size);
 	nr = le64_to_cpu(h->nr_runs);
+	if (nr > (c->mem.size - sizeof(*h)) / sizeof(*run))
+		return kho_in_fail(in, "preserved-memory record truncated",
+				   c->name, c->mem.addr, c->mem.size);
 	run = (const struct kho_mem_run *)(h + 1);
 	for (i = 0; i < nr; i++) {
 		const void *next;
+		u64 pfn, span;
 		u16 flags;
 
 		if ((const void *)(run + 1) > end)
@@ -210,6 +333,18 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 		if (s && kind < last)
 			return kho_in_fail(in, "preserved-memory runs not grouped by kind",
 					   c->name, c->mem.addr, c->mem.size);
+		/* Runs of a kind are sorted and apart, holes included. */
+		pfn = le64_to_cpu(run->pfn);
+		span = kho_run_span(flags, le16_to_cpu(run->order),
+				    le32_to_cpu(run->nr));
+		if (s && kind == last && pfn < span_end)
+			return kho_in_fail(in, KHO_IN_RUNS_OVERLAP, c->name,
+					   PFN_PHYS(pfn), PFN_PHYS(span));
+		span_end = pfn + span;
+		/* Items of the restore index: bounded by the record's size. */
+		items += flags & KHO_MEM_RUN_RANGE ? 1 :
+			 flags & KHO_MEM_RUN_BITMAP ? span >> le16_to_cpu(run->order) :
+			 le32_to_cpu(run->nr);
 		if (!s || kind != last) {
 			if (s)
 				s->end = run;
@@ -223,6 +358,10 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 	}
 	if (s)
 		s->end = run;
+	if (items > kho_in_items_max(c->mem.size,
+				     PHYS_PFN(memblock_phys_mem_size())))
+		return kho_in_fail(in, "preserved-memory record has too many items",
+				   c->name, c->mem.addr, c->mem.size);
 	return 0;
 }
 
@@ -241,6 +380,10 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 	if (!memblock_is_region_memory(in->fdt.addr, in->fdt.size))
 		return kho_in_fail(in, "root FDT outside RAM", NULL,
 				   in->fdt.addr, in->fdt.size);
+	in->nr_meta = 0;
+	if (kho_in_add_meta(in, &in->fdt, KHO_IN_META_ROOT, NULL) ||
+	    kho_in_add_meta(in, &in->table, KHO_IN_META_TABLE, NULL))
+		return -EINVAL;
 	in->root = phys_to_virt(in->fdt.addr);
 	if (fdt_magic(in->root) != FDT_MAGIC)
 		return kho_in_fail(in, "root FDT has a bad magic", NULL,
@@ -248,7 +391,7 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 	if (fdt_totalsize(in->root) > in->fdt.size)
 		return kho_in_fail(in, "root FDT larger than its buffer", NULL,
 				   in->fdt.addr, fdt_totalsize(in->root));
-	if (fdt_check_header(in->root))
+	if (!kho_in_fdt_sound(in->root, in->fdt.size))
 		return kho_in_fail(in, "root FDT header is malformed", NULL,
 				   in->fdt.addr, fdt_totalsize(in->root));
 
@@ -291,21 +434,36 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 
 		if (in->nr_clients == KHO_CLIENTS_MAX)
 			return kho_in_fail(in, "too many clients", NULL, 0, 0);
-		if (!name || !len || len > KHO_NAME_MAX || memchr(name, '/', len))
+		/* '@' would let libfdt match "foo" with "foo@1". */
+		if (!name || !len || len > KHO_NAME_MAX ||
+		    memchr(name, '/', len) || memchr(name, '@', len))
 			return kho_in_fail(in, "bad client name", NULL, 0, len);
+		for (i = 0; i < in->nr_clients; i++) {
+			if (!strcmp(in->clients[i].name, name))
+				return kho_in_fail(in, "duplicate client name",
+						   name, 0, 0);
+		}
 		memset(c, 0, sizeof(*c));
 		c->name = name;
 		if (kho_in_prop_range(in, child, KHO_FDT_SUB_FDT, name,
 				      &c->fdt) ||
 		    kho_in_prop_range(in, child, KHO_FDT_MEM, name, &c->mem))
 			return -EINVAL;
-		if (c->mem.size && kho_in_record(in, in->nr_clients))
+		if (c->mem.size &&
+		    (!kho_range_ok(c->mem.addr, c->mem.size) ||
+		     c->mem.size < sizeof(struct kho_mem_header)))
+			return kho_in_fail(in, "bad preserved-memory record range",
+					   name, c->mem.addr, c->mem.size);
+		if (c->mem.size &&
+		    (kho_in_add_meta(in, &c->mem, KHO_IN_META_RECORD, name) ||
+		     kho_in_record(in, in->nr_clients)))
 			return -EINVAL;
 		in->nr_clients++;
 	}
 	if (child != -FDT_ERR_NOTFOUND)
 		return kho_in_fail(in, "root FDT clients node is malformed",
 				   NULL, in->fdt.addr, in->fdt.size);
+	kho_in_sort_meta(in);
 	return 0;
 }
 
@@ -479,8 +637,17 @@ static int __init kho_in_check_subtrees(struct kho_in *in,
 		if (!subs->ok[i])
 			return kho_in_fail(in, "sub-FDT outside the client's preserved memory",
 					   c->name, c->fdt.addr, c->fdt.size);
-		if (fdt_check_header(phys_to_virt(c->fdt.addr)) ||
-		    fdt_totalsize(phys_to_virt(c->fdt.addr)) > c->fdt.size)
+		if (i && kho_range_overlap(&c->fdt,
+					   &in->clients[subs->idx[i - 1]].fdt))
+			return kho_in_fail(in, "sub-FDTs overlap", c->name,
+					   c->fdt.addr, c->fdt.size);
+		if (c->fdt.size < sizeof(struct fdt_header))
+			return kho_in_fail(in, "sub-FDT smaller than an FDT header",
+					   c->name, c->fdt.addr, c->fdt.size);
+		if (!IS_ALIGNED(c->fdt.addr, KHO_IN_FDT_ALIGN))
+			return kho_in_fail(in, "sub-FDT not 8-byte aligned",
+					   c->name, c->fdt.addr, c->fdt.size);
+		if (!kho_in_fdt_sound(phys_to_virt(c->fdt.addr), c->fdt.size))
 			return kho_in_fail(in, "sub-FDT is malformed", c->name,
 					   c->fdt.addr, c->fdt.size);
 	}
@@ -496,22 +663,6 @@ static unsigned long __init kho_in_seek(const struct memblock_type *t,
 	return i;
 }
 
-/* Metadata ranges: RAM (checked at parse), not scratch, not in use. */
-static int __init kho_in_check_meta(struct kho_in *in, const struct kho_range *meta,
-				    const char *what)
-{
-	struct kho_range r = { meta->addr, PAGE_ALIGN(meta->size) };
-	unsigned int i;
-
-	for (i = 0; i < in->nr_scratch; i++) {
-		if (kho_range_overlap(&r, &in->scratch[i]))
-			return kho_in_fail(in, what, NULL, r.addr, r.size);
-	}
-	if (memblock_is_region_reserved(r.addr, r.size))
-		return kho_in_fail(in, what, NULL, r.addr, r.size);
-	return 0;
-}
-
 /**
  * kho_in_check() - check an incoming handover before trusting it
  * @in: the incoming handover: root FDT buffer in @in->fdt, scratch already
@@ -523,8 +674,11 @@ static int __init kho_in_check_meta(struct kho_in *in, const struct kho_range *m
  * formed, in address order without overlaps across all clients, inside
  * one RAM region, outside scratch, and apart from everything memblock has
  * reserved already (this kernel's image, initrd, early allocations).
- * Metadata (root FDT, scratch table, records) must also be outside scratch
- * and not in use.  Needs the direct map.
+ * KHO's own metadata (root FDT, scratch table, records) must be outside
+ * scratch, not in use, apart from each other and from every preserved
+ * range; each is checked before it is read.  Sub-FDTs lie in their
+ * client's preserved memory, apart from each other, and are sound FDTs.
+ * Needs the direct map.
  *
  * Return: 0 with @in->nr_ranges and @in->bytes set, or -EINVAL with the
  * first reason in @in.
@@ -534,7 +688,7 @@ int __init kho_in_check(struct kho_in *in)
 	const struct memblock_type *mem = &memblock.memory;
 	const struct memblock_type *rsv = &memblock.reserved;
 	unsigned long mi = 0, ri = 0;
-	unsigned int si = 0, i;
+	unsigned int si = 0, mt = 0;
 	phys_addr_t prev_end = 0;
 	struct kho_in_subs subs;
 	const char *client;
@@ -574,23 +728,49 @@ int __init kho_in_check(struct kho_in *in)
 		    rsv->regions[ri].base < end)
 			return kho_in_fail(in, "preserved range overlaps memory this kernel uses",
 					   client, r.addr, r.size);
+		while (mt < in->nr_meta &&
+		       in->meta[mt].r.addr + in->meta[mt].r.size <= r.addr)
+			mt++;
+		if (mt < in->nr_meta && in->meta[mt].r.addr < end)
+			return kho_in_meta_fail(in, &in->meta[mt],
+						KHO_IN_META_PRESERVED);
 		kho_in_subs_see(in, &subs, &r, client);
 		in->nr_ranges++;
 		in->bytes += r.size;
 	}
-
-	if (kho_in_check_meta(in, &in->fdt,
-			      "root FDT in scratch or in memory this kernel uses") ||
-	    kho_in_check_meta(in, &in->table,
-			      "scratch table in scratch or in memory this kernel uses"))
-		return -EINVAL;
-	for (i = 0; i < in->nr_clients; i++) {
-		if (in->clients[i].mem.size &&
-		    kho_in_check_meta(in, &in->clients[i].mem,
-				      "record in scratch or in memory this kernel uses"))
-			return -EINVAL;
-	}
 	return kho_in_check_subtrees(in, &subs);
+}
+
+/**
+ * kho_in_client_has() - did a client preserve all of a range?
+ * @in: a handover that passed kho_in_check()
+ * @client: the client's name
+ * @r: the range
+ *
+ * Walks the client's runs only, without disturbing the merge.
+ *
+ * Return: true if @r lies wholly inside one stretch of memory that
+ * @client preserved (a range, or folios back to back in one run).
+ */
+bool __init kho_in_client_has(const struct kho_in *in, const char *client,
+			      const struct kho_range *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < in->nr_streams; i++) {
+		struct kho_in_stream s = in->streams[i];
+
+		if (strcmp(in->clients[s.client].name, client))
+			continue;
+		s.run = s.first;
+		s.bit = 0;
+		while (kho_stream_load(&s) && s.next.addr <= r->addr) {
+			if (r->addr + r->size <= s.next.addr + s.next.size &&
+			    r->addr + r->size > r->addr)
+				return true;
+		}
+	}
+	return false;
 }
 
 static bool __init kho_in_reserve_next(void *ctx, phys_addr_t *base,

@@ -103,19 +103,63 @@ static u64 kho_in_ent_init(struct kho_in_ent *e, const struct kho_mem_run *p,
 	return bits << (PAGE_SHIFT + order);
 }
 
+/* Items of run @p; its span in pages in *@span. */
+static u64 kho_in_run_items(const struct kho_mem_run *p, u64 *span)
+{
+	unsigned int order = le16_to_cpu(p->order);
+	u64 n = le32_to_cpu(p->nr);
+
+	if (kho_run_kind(p) == KHO_KIND_RANGE) {
+		*span = n;
+		return 1;
+	}
+	if (le16_to_cpu(p->flags) & KHO_MEM_RUN_BITMAP)
+		n *= BITS_PER_TYPE(u64);
+	*span = n << order;
+	return n;
+}
+
 /**
  * kho_in_mem_build() - index a client's incoming record
  * @h: the record, checked by kho_in_check()
+ * @size: its size in bytes
+ * @max_items: the most items it may hold (kho_in_items_max())
  *
- * Return: the index, or NULL without memory.
+ * The lookup relies on what kho_in_check() ensured, so it is checked
+ * again before anything is allocated: every run lies in the record, runs
+ * of one kind are sorted and apart (bitmap holes included), and the item
+ * count, in 64 bits, is at most @max_items.
+ *
+ * Return: the index, or NULL for a record that breaks these rules or
+ * without memory.
  */
-struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h)
+struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
+				    size_t size, u64 max_items)
 {
 	u64 r, nr = le64_to_cpu(h->nr_runs), items = 0, bytes = 0;
-	u64 pos[KHO_NR_KINDS] = { };
+	u64 pos[KHO_NR_KINDS] = { }, end[KHO_NR_KINDS] = { };
+	const void *rec_end = (const void *)h + size;
 	const struct kho_mem_run *p;
 	struct kho_in_mem *in;
 	unsigned int k;
+
+	if (size < sizeof(*h) ||
+	    nr > (size - sizeof(*h)) / sizeof(struct kho_mem_run))
+		return NULL;
+	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p)) {
+		u64 span, pfn;
+
+		if ((const void *)(p + 1) > rec_end ||
+		    (const void *)kho_run_next(p) > rec_end ||
+		    kho_run_kind(p) >= KHO_NR_KINDS)
+			return NULL;
+		k = kho_run_kind(p);
+		pfn = le64_to_cpu(p->pfn);
+		items += kho_in_run_items(p, &span);
+		if (pfn < end[k] || items > max_items)
+			return NULL;
+		end[k] = pfn + span;
+	}
 
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
 	if (!in)
@@ -128,12 +172,14 @@ struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h)
 		if (!in->ents[k])
 			goto nomem;
 	}
+	items = 0;
 	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p)) {
 		k = kho_run_kind(p);
 		bytes += kho_in_ent_init(&in->ents[k][pos[k]++], p, &items);
 	}
 	in->nr_items = items;
-	in->claimed = bitmap_zalloc(items ?: 1, GFP_KERNEL);
+	in->claimed = kvcalloc(BITS_TO_LONGS(items ?: 1), sizeof(unsigned long),
+			       GFP_KERNEL);
 	if (!in->claimed)
 		goto nomem;
 	atomic64_set(&in->unclaimed, bytes);
@@ -155,7 +201,7 @@ void kho_in_mem_free(struct kho_in_mem *in)
 		return;
 	for (k = 0; k < KHO_NR_KINDS; k++)
 		kvfree(in->ents[k]);
-	bitmap_free(in->claimed);
+	kvfree(in->claimed);
 	kfree(in);
 }
 

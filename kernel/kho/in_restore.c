@@ -166,13 +166,15 @@ u64 kho_in_release(struct kho_client *c)
 }
 
 /* Attach the incoming record of client @name; at core_initcall. */
-static int __init kho_in_client_add(const char *name, phys_addr_t rec)
+static int __init kho_in_client_add(const char *name, phys_addr_t rec,
+				    size_t size)
 {
 	struct kho_client *c = kho_client_get(name);
 
 	if (IS_ERR(c))
 		return PTR_ERR(c);
-	c->in = kho_in_mem_build(phys_to_virt(rec));
+	c->in = kho_in_mem_build(phys_to_virt(rec), size,
+				 kho_in_items_max(size, max_pfn));
 	return c->in ? 0 : -ENOMEM;
 }
 
@@ -194,7 +196,7 @@ static int __init kho_in_clients_init(void)
 
 		if (v && !err)
 			err = kho_in_client_add(fdt_get_name(fdt, child, NULL),
-						fdt64_ld(&v[0]));
+						fdt64_ld(&v[0]), fdt64_ld(&v[1]));
 	}
 	fdt_for_each_subnode(child, fdt, node) {
 		const char *name = fdt_get_name(fdt, child, NULL);
@@ -218,11 +220,23 @@ static int __init kho_in_clients_init(void)
 }
 core_initcall(kho_in_clients_init);
 
+/*
+ * The node of client @name, matched exactly: fdt_subnode_offset() would
+ * take "foo" for "foo@1".
+ */
 static int kho_in_client_node(const void *fdt, const char *name)
 {
-	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS), child;
 
-	return node < 0 ? node : fdt_subnode_offset(fdt, node, name);
+	if (node < 0)
+		return node;
+	fdt_for_each_subnode(child, fdt, node) {
+		const char *n = fdt_get_name(fdt, child, NULL);
+
+		if (n && !strcmp(n, name))
+			return child;
+	}
+	return -FDT_ERR_NOTFOUND;
 }
 
 /**

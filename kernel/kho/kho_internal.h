@@ -148,7 +148,17 @@ unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
 void *kho_write_record(struct kho_client *c, size_t *size);
 
 /* in_index.c */
-struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h);
+/*
+ * Items a record of @rec_size bytes can hold in a machine of @ram_pages
+ * pages: a bit of a bitmap run each, or a folio or range in RAM.
+ */
+static inline u64 kho_in_items_max(u64 rec_size, u64 ram_pages)
+{
+	return rec_size * BITS_PER_BYTE + ram_pages;
+}
+
+struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
+				    size_t size, u64 max_items);
 void kho_in_mem_free(struct kho_in_mem *in);
 s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages);
@@ -190,6 +200,35 @@ struct kho_in_stream {
 	unsigned int client;
 };
 
+/**
+ * enum kho_in_meta_kind - what a piece of KHO's own incoming metadata is
+ * @KHO_IN_META_ROOT: the root FDT buffer
+ * @KHO_IN_META_TABLE: the scratch table
+ * @KHO_IN_META_RECORD: a client's preserved-memory record
+ * @KHO_IN_META_KINDS: how many kinds
+ */
+enum kho_in_meta_kind {
+	KHO_IN_META_ROOT,
+	KHO_IN_META_TABLE,
+	KHO_IN_META_RECORD,
+	KHO_IN_META_KINDS,
+};
+
+/**
+ * struct kho_in_meta - a piece of KHO's own incoming metadata
+ * @r: where it is, page aligned
+ * @kind: what it is
+ * @client: the record's client, or NULL
+ */
+struct kho_in_meta {
+	struct kho_range r;
+	enum kho_in_meta_kind kind;
+	const char *client;
+};
+
+/* Root FDT, scratch table, one record per client. */
+#define KHO_IN_META_MAX		(2 + KHO_CLIENTS_MAX)
+
 /* A client has at most one stream per kind. */
 #define KHO_IN_STREAMS_MAX	(KHO_CLIENTS_MAX * KHO_NR_KINDS)
 
@@ -206,6 +245,8 @@ struct kho_in_stream {
  * @nr_streams: how many
  * @heap: indices of the streams not exhausted, a min-heap by next address
  * @heap_len: how many
+ * @meta: KHO's own metadata, sorted by address once the root FDT is parsed
+ * @nr_meta: how many
  * @nr_ranges: preserved ranges, counted by kho_in_check()
  * @bytes: their total size
  * @why: the first problem found, or NULL
@@ -224,6 +265,8 @@ struct kho_in {
 	unsigned int nr_streams;
 	u16 heap[KHO_IN_STREAMS_MAX];
 	unsigned int heap_len;
+	struct kho_in_meta meta[KHO_IN_META_MAX];
+	unsigned int nr_meta;
 	u64 nr_ranges;
 	u64 bytes;
 	const char *why;
@@ -232,9 +275,12 @@ struct kho_in {
 };
 
 /* in_check.c */
+int kho_in_check_table(struct kho_in *in);
 int kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entry *tab);
 int kho_in_check(struct kho_in *in);
 int kho_in_reserve(struct kho_in *in);
+bool kho_in_client_has(const struct kho_in *in, const char *client,
+		       const struct kho_range *r);
 
 /* params.c */
 int kho_parse_enable(const char *s, bool *on, const char **why);
@@ -270,6 +316,8 @@ enum kho_out_state {
 
 /* out_preserve.c */
 struct kho_client *kho_default_client(void);
+int kho_out_hold(void);
+void kho_out_release(void);
 void kho_set_state(enum kho_out_state state);
 
 /**
@@ -341,6 +389,13 @@ const void *kho_in_root(void);
 
 /* in_restore.c */
 u64 kho_in_release(struct kho_client *c);
+
+/* test.c: damage for the tests, never in a production kernel */
+#ifdef CONFIG_KEXEC_HANDOVER_TEST
+void kho_test_handover(struct kho_setup_data *sd);
+#else
+static inline void kho_test_handover(struct kho_setup_data *sd) { }
+#endif
 
 /* debugfs.c */
 void kho_debugfs_init(void);

@@ -92,7 +92,7 @@ EXPORT_SYMBOL_GPL(unregister_kho_notifier);
  * kho_add_subtree() - hand a sub-FDT over to the next kernel
  * @ser: the serialization passed to the FINALIZE callback
  * @name: name of the subtree (normally the client's name): 1 to 31
- *	characters, no '/'
+ *	characters, no '/' or '@'
  * @fdt: a finished FDT in memory preserved by the client of the same name
  *	or by the default client
  *
@@ -207,11 +207,7 @@ static int kho_out_build(void)
 		n++;
 	list_for_each_entry(t, &ser->subtrees, list)
 		n++;
-	if (n > KHO_CLIENTS_MAX) {
-		pr_err("finalize: more than %d clients\n", KHO_CLIENTS_MAX);
-		err = -E2BIG;
-		goto out;
-	}
+	/* A client with a record and a sub-FDT takes one node: counted below. */
 	fc = kcalloc(n, sizeof(*fc), GFP_KERNEL);
 	kho_out.records = kcalloc(n, sizeof(void *), GFP_KERNEL);
 	kho_out.record_sizes = kcalloc(n, sizeof(size_t), GFP_KERNEL);
@@ -243,6 +239,11 @@ static int kho_out_build(void)
 		if (i == nc)
 			fc[nc++].name = t->name;
 		fc[i].fdt = t->fdt;
+	}
+	if (nc > KHO_CLIENTS_MAX) {
+		pr_err("finalize: more than %d clients\n", KHO_CLIENTS_MAX);
+		err = -E2BIG;
+		goto out;
 	}
 
 	err = kho_root_alloc();

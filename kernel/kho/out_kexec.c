@@ -43,6 +43,7 @@ int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd)
 		sd->scratch_addr = cpu_to_le64(virt_to_phys(kho_scratch_table));
 		sd->scratch_size = cpu_to_le64(kho_scratch_cnt *
 					       sizeof(*kho_scratch_table));
+		kho_test_handover(sd);
 		kho_out.image = image;
 		err = 0;
 	}

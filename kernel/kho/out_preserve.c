@@ -59,6 +59,23 @@ static int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
 	return 0;
 }
 
+/**
+ * kho_out_hold() - keep finalize away during a multi-step unpreserve
+ *
+ * Return: 0 with preserve calls' lock read-held (release it with
+ * kho_out_release()); -EOPNOTSUPP if KHO is off; -EBUSY after finalize.
+ */
+int kho_out_hold(void)
+{
+	return kho_pres_begin(0, 0, false);
+}
+
+/* Undo a successful kho_out_hold(). */
+void kho_out_release(void)
+{
+	percpu_up_read(&kho_pres_sem);
+}
+
 static int kho_client_add_folio(struct kho_client *c, unsigned long pfn,
 				unsigned int order)
 {

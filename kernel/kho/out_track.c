@@ -3,7 +3,7 @@
  * Kexec handover, outgoing side: tracking of preserved memory.  The record
  * written from it at finalize is in out_record.c.
  *
- * Outgoing side.  Every client keeps, per folio order, an xarray of bitmap
+ * Every client keeps, per folio order, an xarray of bitmap
  * pages with one bit per folio of that order (index pfn >> order), and a
  * sorted array of its physical ranges.  A scattered order-0 page costs one
  * bit, a folio of any order one bit, a range one array entry.
@@ -14,7 +14,9 @@
  * anything there.  Summary bits are only ever set.  A preserve publishes
  * its own bit and the block's summary bits, then (after a full barrier)
  * looks at what else the block's summary announces; of two overlapping
- * preserves racing, at least one sees the other and fails with -EEXIST.
+ * preserves racing, at least one sees the other.  One that sees anything
+ * looks again under kho_mem_lock and drops its claim there if it still
+ * does, so exactly one of the two succeeds; the other gets -EEXIST.
  * In the common case (one client, one order per block) the check is the
  * claim of the folio's own bit and nothing else.
  *
@@ -243,17 +245,26 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 	kho_block_publish(blk, c, order);
 	/* Our summary bits before anyone else's claims; see above. */
 	smp_mb();
-	if (kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges))
+	if (!kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) &&
+	    !ranges)
+		return 0;
+	/*
+	 * Two overlapping preserves racing may each see the other.  Settle
+	 * it under kho_mem_lock (which range preserves hold throughout):
+	 * the first to get there looks again and, if it still sees the
+	 * other, gives up its claim before the other looks, so exactly one
+	 * of them succeeds.
+	 */
+	mutex_lock(&kho_mem_lock);
+	if (kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) ||
+	    (ranges && kho_ranges_overlap(pfn, n)))
 		err = -EEXIST;
-	if (!err && ranges) {
-		mutex_lock(&kho_mem_lock);
-		if (kho_ranges_overlap(pfn, n))
-			err = -EEXIST;
-		mutex_unlock(&kho_mem_lock);
-	}
-out:
 	if (err)
 		clear_bit(idx % KHO_CHUNK_BITS, chunk);
+	mutex_unlock(&kho_mem_lock);
+	return err;
+out:
+	clear_bit(idx % KHO_CHUNK_BITS, chunk);
 	return err;
 }
 
@@ -417,7 +428,8 @@ bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size)
  * @c: the client
  * @bytes: set to the total size
  *
- * Counts bits, so it costs a walk of the client's bitmaps.
+ * Counts bits, so it costs a walk of the client's bitmaps.  Folio
+ * preserves may run meanwhile: the count is then a snapshot.
  *
  * Context: kho_mem_lock held.
  * Return: the number of folios and ranges.
@@ -433,8 +445,9 @@ unsigned long kho_track_usage(struct kho_client *c, u64 *bytes)
 		*bytes += c->ranges[i].size;
 	for (k = 0; k < NR_PAGE_ORDERS; k++) {
 		xa_for_each(&c->folios[k], idx, chunk) {
+			/* Preserve calls may set bits meanwhile (out/preserved). */
 			for (w = 0, i = 0; i < KHO_CHUNK_WORDS; i++)
-				w += hweight_long(chunk[i]);
+				w += hweight_long(READ_ONCE(chunk[i]));
 			n += w;
 			*bytes += (u64)w << (PAGE_SHIFT + k);
 		}

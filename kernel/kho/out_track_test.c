@@ -30,6 +30,8 @@ static void kho_track_names(struct kunit *test)
 	kho_track_skip_if_off(test);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("")), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("a/b")), -EINVAL);
+	/* A unit address would let "a" and "a@1" be confused in an FDT. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("a@1")), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("0123456789abcdef0123456789abcdef")),
 			-EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, kho_client_get("kunit-names"),
@@ -425,12 +427,114 @@ static void kho_track_concurrent_kinds(struct kunit *test)
 		__free_pages(st->blocks[i], MAX_PAGE_ORDER);
 }
 
+/* Rounds of the two-preserve race. */
+#define KHO_PAIR_ROUNDS		2000
+
+struct kho_pair {
+	struct kho_client *c[2];
+	unsigned long pfn[2];
+	unsigned int order[2];
+	int res[2];
+	atomic_t round;
+	atomic_t arrived;
+	atomic_t both_won;
+	atomic_t both_lost;
+	struct completion done[2];
+};
+
+/* Wait for @v to reach @val, letting the other thread run. */
+static void kho_pair_wait(atomic_t *v, int val)
+{
+	while (atomic_read_acquire(v) < val)
+		cond_resched();
+}
+
+/*
+ * Round r: both threads start when the round counter says so and preserve
+ * overlapping memory (an order-1 folio of one client, its second page as
+ * an order-0 folio of the other; the tracking layer is called with the
+ * orders, as page_folio() of a block that is not compound would not).
+ * Thread 0 then counts the outcome, undoes the winner and starts the next
+ * round.
+ */
+static void kho_pair_run(struct kho_pair *st, unsigned int me)
+{
+	unsigned int r;
+
+	for (r = 0; r < KHO_PAIR_ROUNDS; r++) {
+		kho_pair_wait(&st->round, r);
+		st->res[me] = kho_track_add_folio(st->c[me], st->pfn[me],
+						  st->order[me]);
+		atomic_inc_return_release(&st->arrived);
+		if (me)
+			continue;
+		kho_pair_wait(&st->arrived, 2 * (r + 1));
+		if (!st->res[0] && !st->res[1])
+			atomic_inc(&st->both_won);
+		if (st->res[0] && st->res[1])
+			atomic_inc(&st->both_lost);
+		if (!st->res[0])
+			kho_track_del_folio(st->c[0], st->pfn[0], st->order[0]);
+		if (!st->res[1])
+			kho_track_del_folio(st->c[1], st->pfn[1], st->order[1]);
+		atomic_set_release(&st->round, r + 1);
+	}
+}
+
+static int kho_pair_fn0(void *arg)
+{
+	struct kho_pair *st = arg;
+
+	kho_pair_run(st, 0);
+	complete(&st->done[0]);
+	return 0;
+}
+
+static int kho_pair_fn1(void *arg)
+{
+	struct kho_pair *st = arg;
+
+	kho_pair_run(st, 1);
+	complete(&st->done[1]);
+	return 0;
+}
+
+/* Of two overlapping preserves racing, exactly one succeeds, every time. */
+static void kho_track_race_pair(struct kunit *test)
+{
+	struct kho_pair *st;
+	struct page *p;
+
+	kho_track_skip_if_off(test);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->c[0] = kho_client_get("kunit-pair-a");
+	st->c[1] = kho_client_get("kunit-pair-b");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(st->c[0]) || IS_ERR(st->c[1]));
+	p = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	st->pfn[0] = page_to_pfn(p);
+	st->order[0] = 1;
+	st->pfn[1] = page_to_pfn(p) + 1;
+	st->order[1] = 0;
+	init_completion(&st->done[0]);
+	init_completion(&st->done[1]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(kho_pair_fn0, st, "kho-pair/0")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(kho_pair_fn1, st, "kho-pair/1")));
+	wait_for_completion(&st->done[0]);
+	wait_for_completion(&st->done[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_won), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_lost), 0);
+	__free_pages(p, 1);
+}
+
 static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
 	KUNIT_CASE(kho_track_record),
 	KUNIT_CASE(kho_track_concurrent),
 	KUNIT_CASE(kho_track_concurrent_kinds),
+	KUNIT_CASE(kho_track_race_pair),
 	{}
 };
 

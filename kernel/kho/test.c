@@ -76,6 +76,163 @@ static struct kho_mem_run *kho_test_next(struct kho_mem_run *run)
 	return run + 1;
 }
 
+/* Damage to the scratch table address, applied at the next kexec load. */
+static phys_addr_t kho_test_table_addr;
+
+/**
+ * kho_test_handover() - apply test-only damage to what a kexec image carries
+ * @sd: the handover the image is being given
+ *
+ * Context: kho_lock held (kho_get_handover()).
+ */
+void kho_test_handover(struct kho_setup_data *sd)
+{
+	phys_addr_t addr = READ_ONCE(kho_test_table_addr);
+
+	if (addr)
+		sd->scratch_addr = cpu_to_le64(addr);
+}
+
+/* The node of client @name in the root FDT, or a negative libfdt error. */
+static int kho_test_client(void *fdt, const char *name)
+{
+	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+
+	return node < 0 ? node : fdt_subnode_offset(fdt, node, name);
+}
+
+/* Client @name's (address, size) property @prop, writable in place. */
+static fdt64_t *kho_test_prop(void *fdt, const char *name, const char *prop)
+{
+	int node = kho_test_client(fdt, name), len;
+	fdt64_t *v;
+
+	if (node < 0)
+		return NULL;
+	v = fdt_getprop_w(fdt, node, prop, &len);
+	return v && len == 2 * sizeof(*v) ? v : NULL;
+}
+
+/*
+ * Replace the runs of memblock's record with @nr_runs runs laid out in
+ * @body (bitmap runs followed by their words); the record is a page.
+ */
+static int kho_test_set_runs(void *fdt, u64 nr_runs, const void *body,
+			     size_t len)
+{
+	fdt64_t *v = kho_test_prop(fdt, "memblock", KHO_FDT_MEM);
+	struct kho_mem_header *h;
+
+	if (!v || sizeof(*h) + len > PAGE_SIZE)
+		return -ENOENT;
+	h = phys_to_virt(fdt64_ld(&v[0]));
+	memcpy(h + 1, body, len);
+	h->nr_runs = cpu_to_le64(nr_runs);
+	return 0;
+}
+
+/* Start of the reserve_mem region kho_t, page aligned; 0 if none. */
+static phys_addr_t kho_test_kho_t(void)
+{
+	phys_addr_t start, size;
+
+	if (!reserve_mem_find_by_name("kho_t", &start, &size) ||
+	    size < SZ_1M || !PAGE_ALIGNED(start))
+		return 0;
+	return start;
+}
+
+/* Damage that concerns clients' names: edits the root FDT's structure. */
+static int kho_test_damage_names(void *fdt, const char *kind)
+{
+	int node, err;
+
+	err = fdt_open_into(fdt, fdt, kho_out.root_alloc);
+	if (err)
+		return -ENOSPC;
+	if (!strcmp(kind, "dup_client")) {
+		/* A second node named like an existing client. */
+		node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
+		node = node < 0 ? node : fdt_add_subnode(fdt, node, "memblocx");
+		err = node < 0 ? node : fdt_set_name(fdt, node, "memblock");
+	} else {
+		/* "memblock@1": a unit address libfdt would match "memblock" with. */
+		node = kho_test_client(fdt, "memblock");
+		err = node < 0 ? node : fdt_set_name(fdt, node, "memblock@1");
+	}
+	fdt_pack(fdt);
+	return err ? -EINVAL : 0;
+}
+
+/* Damage to the metadata's placement and to the records' rules. */
+static int kho_test_damage_meta(void *fdt, const char *kind)
+{
+	fdt64_t *mem = kho_test_prop(fdt, "memblock", KHO_FDT_MEM);
+	fdt64_t *sub = kho_test_prop(fdt, "memblock", KHO_FDT_SUB_FDT);
+	phys_addr_t kho_t = kho_test_kho_t();
+
+	if (!mem || !sub || !kho_t)
+		return -ENOENT;
+	if (!strcmp(kind, "record_in_pres")) {
+		/* The record moves into memory the client preserved. */
+		memcpy(phys_to_virt(kho_t), phys_to_virt(fdt64_ld(&mem[0])),
+		       PAGE_SIZE);
+		mem[0] = cpu_to_fdt64(kho_t);
+		mem[1] = cpu_to_fdt64(PAGE_SIZE);
+	} else if (!strcmp(kind, "record_on_root")) {
+		mem[0] = cpu_to_fdt64(virt_to_phys(fdt));
+	} else if (!strcmp(kind, "run_holes")) {
+		/* Order-0 bitmaps: page 0 of kho_t, then page 2 inside its span. */
+		struct kho_mem_run r = {
+			.pfn = cpu_to_le64(PHYS_PFN(kho_t)),
+			.nr = cpu_to_le32(1),
+			.flags = cpu_to_le16(KHO_MEM_RUN_BITMAP),
+		};
+		__le64 word = cpu_to_le64(1);
+		u8 body[2 * (sizeof(r) + sizeof(word))];
+
+		memcpy(body, &r, sizeof(r));
+		memcpy(body + sizeof(r), &word, sizeof(word));
+		r.pfn = cpu_to_le64(PHYS_PFN(kho_t + 2 * PAGE_SIZE));
+		memcpy(body + sizeof(r) + sizeof(word), &r, sizeof(r));
+		memcpy(body + 2 * sizeof(r) + sizeof(word), &word, sizeof(word));
+		return kho_test_set_runs(fdt, 2, body, sizeof(body));
+	} else if (!strcmp(kind, "overlap")) {
+		/* A folio and a range of two kinds, both at kho_t. */
+		struct kho_mem_run r[2] = {
+			{ .pfn = cpu_to_le64(PHYS_PFN(kho_t)), .nr = cpu_to_le32(1) },
+			{ .pfn = cpu_to_le64(PHYS_PFN(kho_t)),
+			  .nr = cpu_to_le32(PHYS_PFN(SZ_1M)),
+			  .flags = cpu_to_le16(KHO_MEM_RUN_RANGE) },
+		};
+
+		return kho_test_set_runs(fdt, 2, r, sizeof(r));
+	} else if (!strcmp(kind, "items_huge")) {
+		/* 2^32 - 1 order-0 folios in one run: far more than RAM. */
+		struct kho_mem_run r = {
+			.pfn = cpu_to_le64(PHYS_PFN(kho_t)),
+			.nr = cpu_to_le32(U32_MAX),
+		};
+
+		return kho_test_set_runs(fdt, 1, &r, sizeof(r));
+	} else if (!strcmp(kind, "sub_fdt_small")) {
+		sub[1] = cpu_to_fdt64(sizeof(struct fdt_header) / 2);
+	} else if (!strcmp(kind, "sub_fdt_odd")) {
+		sub[0] = cpu_to_fdt64(fdt64_ld(&sub[0]) + 4);
+	} else if (!strcmp(kind, "revive_outside")) {
+		/* kho_t's entry in the memblock sub-FDT moves up a page. */
+		void *mfdt = phys_to_virt(fdt64_ld(&sub[0]));
+		int node = fdt_subnode_offset(mfdt, 0, "r0");
+
+		return node < 0 ? -ENOENT :
+		       fdt_setprop_inplace_u64(mfdt, node, "start",
+					       kho_t + PAGE_SIZE) ? -EINVAL : 0;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int kho_test_damage(void *fdt, const char *kind)
 {
 	struct kho_mem_run *run;
@@ -92,24 +249,34 @@ static int kho_test_damage(void *fdt, const char *kind)
 		return fdt_setprop_inplace(fdt, 0, "compatible", bad,
 					   sizeof(bad)) ? -EINVAL : 0;
 	} else if (!strcmp(kind, "outside_ram")) {
-		run = kho_test_runs(fdt, 1);
-		if (!run)
+		struct kho_mem_header *h = kho_test_record(fdt, 1);
+		u64 i;
+
+		if (!h)
 			return -ENOENT;
-		run[0].pfn = cpu_to_le64(ALIGN(max_pfn + 1, 1UL << MAX_PAGE_ORDER));
-	} else if (!strcmp(kind, "overlap")) {
-		run = kho_test_runs(fdt, 2);
-		if (!run)
-			return -ENOENT;
-		/* Runs of two kinds, or two runs of one kind, at one pfn. */
-		kho_test_next(run)->pfn = run[0].pfn;
+		/* The last run, so that the runs stay in order. */
+		run = (struct kho_mem_run *)(h + 1);
+		for (i = 1; i < le64_to_cpu(h->nr_runs); i++)
+			run = kho_test_next(run);
+		run->pfn = cpu_to_le64(ALIGN(max_pfn + 1, 1UL << MAX_PAGE_ORDER));
 	} else if (!strcmp(kind, "in_scratch")) {
 		run = kho_test_runs(fdt, 1);
 		if (!run)
 			return -ENOENT;
 		run[0].pfn = cpu_to_le64(ALIGN(PHYS_PFN(kho_scratch[0].addr),
 					       1UL << le16_to_cpu(run[0].order)));
+	} else if (!strcmp(kind, "fdt_odd")) {
+		/* The structure block one byte up: libfdt would read it unaligned. */
+		fdt_set_off_dt_struct(fdt, fdt_off_dt_struct(fdt) + 1);
+		fdt_set_size_dt_struct(fdt, fdt_size_dt_struct(fdt) - 1);
+	} else if (!strcmp(kind, "table_not_ram")) {
+		/* Applied at the next kexec load: a page-aligned address past RAM. */
+		WRITE_ONCE(kho_test_table_addr,
+			   ALIGN(PFN_PHYS(max_pfn), SZ_1G) + SZ_1G);
+	} else if (!strcmp(kind, "dup_client") || !strcmp(kind, "unit_address")) {
+		return kho_test_damage_names(fdt, kind);
 	} else {
-		return -EINVAL;
+		return kho_test_damage_meta(fdt, kind);
 	}
 	return 0;
 }

@@ -26,20 +26,34 @@
 #define KHO_VMALLOC_PER_INDEX \
 	((PAGE_SIZE - sizeof(struct kho_vmalloc_index)) / sizeof(__le64))
 
-/* Unpreserve the pages listed from @first, and free the index chain. */
-static void kho_vmalloc_drop(phys_addr_t first)
+/*
+ * Unpreserve the pages listed from @first and free the index chain, all
+ * or nothing: after finalize the handover points at the chain, so it is
+ * left alone and -EBUSY returned.
+ */
+static int kho_vmalloc_drop(phys_addr_t first)
 {
+	struct kho_client *c = kho_default_client();
+	int err;
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	err = kho_out_hold();
+	if (err)
+		return err;
 	while (first) {
 		struct kho_vmalloc_index *idx = phys_to_virt(first);
 		phys_addr_t next = le64_to_cpu(idx->next);
 		u64 i;
 
 		for (i = 0; i < le64_to_cpu(idx->nr); i++)
-			kho_unpreserve_folio(pfn_folio(le64_to_cpu(idx->pfn[i])));
-		kho_unpreserve_folio(virt_to_folio(idx));
+			kho_track_del_folio(c, le64_to_cpu(idx->pfn[i]), 0);
+		kho_track_del_folio(c, PHYS_PFN(first), 0);
 		free_page((unsigned long)idx);
 		first = next;
 	}
+	kho_out_release();
+	return 0;
 }
 
 /**
@@ -100,11 +114,19 @@ EXPORT_SYMBOL_GPL(kho_preserve_vmalloc);
 /**
  * kho_unpreserve_vmalloc() - undo kho_preserve_vmalloc()
  * @preservation: the descriptor it filled
+ *
+ * Upstream's callers use it as void; the result says whether it happened.
+ *
+ * Return: 0; -EBUSY after finalize, when nothing is unpreserved or freed
+ * (abort first); -EOPNOTSUPP if KHO is off.
  */
-void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
+int kho_unpreserve_vmalloc(struct kho_vmalloc *preservation)
 {
-	kho_vmalloc_drop(le64_to_cpu(preservation->first));
-	preservation->first = 0;
+	int err = kho_vmalloc_drop(le64_to_cpu(preservation->first));
+
+	if (!err)
+		preservation->first = 0;
+	return err;
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_vmalloc);
 

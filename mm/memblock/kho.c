@@ -371,6 +371,21 @@ static bool __init reserve_mem_kho_u64(const void *fdt, int node,
 	return true;
 }
 
+/* Does [@start, @start + @size) overlap a reserve_mem region set up so far? */
+static bool __init reserve_mem_kho_overlaps(phys_addr_t start,
+					    phys_addr_t size)
+{
+	int i;
+
+	for (i = 0; i < reserved_mem_count; i++) {
+		struct reserve_mem_table *map = &reserved_mem_table[i];
+
+		if (start < map->start + map->size && map->start < start + size)
+			return true;
+	}
+	return false;
+}
+
 /* Look up @name in the "memblock" sub-FDT of an incoming handover. */
 static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 					  phys_addr_t align, phys_addr_t *start)
@@ -402,6 +417,22 @@ static bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 		if (old_size != size || old_align != align) {
 			pr_warn("reserve_mem: %s: size/align changed from %pa/%pa to %pa/%pa; allocated afresh, the old region stays reserved\n",
 				name, &old_size, &old_align, &size, &align);
+			return false;
+		}
+		/*
+		 * Only what this client preserved, wholly; KHO checked that it
+		 * overlaps nothing this kernel reserved before (its image,
+		 * initrd), and it must not overlap another region either.
+		 */
+		if (!kho_in_preserved_by(RESERVE_MEM_KHO_CLIENT, *start,
+					 PAGE_ALIGN(size))) {
+			pr_warn("reserve_mem: %s: KHO record at %pa is not memory the %s client preserved; allocated afresh\n",
+				name, start, RESERVE_MEM_KHO_CLIENT);
+			return false;
+		}
+		if (reserve_mem_kho_overlaps(*start, size)) {
+			pr_warn("reserve_mem: %s: KHO record at %pa overlaps another reserve_mem region; allocated afresh\n",
+				name, start);
 			return false;
 		}
 		/* KHO reserved it early; it must still be reserved, in RAM. */

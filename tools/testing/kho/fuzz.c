@@ -36,7 +36,8 @@ static void fuzz_restore(struct kho_in *in)
 		unsigned int kind;
 
 		if (c->mem.size) {
-			m = kho_in_mem_build((void *)c->mem.addr);
+			m = kho_in_mem_build((void *)c->mem.addr, c->mem.size,
+					     kho_in_items_max(c->mem.size, SIM_RAM_PAGES));
 			if (!m)
 				continue;
 		}

@@ -128,6 +128,11 @@ static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
 	return malloc(n * size);
 }
 
+static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return calloc(n, size);
+}
+
 static inline void *kvrealloc(void *p, size_t size, gfp_t gfp)
 {
 	return realloc(p, size);

@@ -196,10 +196,9 @@ int sim_b_boot(const struct sim_handover *h, struct kho_in *in)
 	in->fdt.size = h->fdt_size;
 	in->table.addr = h->table;
 	in->table.size = h->table_size;
-	if (!in->table.size || in->table.size > PAGE_SIZE) {
-		in->why = "bad scratch table size";
-		return -EINVAL;
-	}
+	err = kho_in_check_table(in);
+	if (err)
+		return err;
 	err = kho_in_check_scratch(in, (void *)h->table);
 	if (err)
 		return err;

@@ -19,6 +19,7 @@
  */
 #define SIM_RAM_BASE		0x200000000000UL
 #define SIM_RAM_SIZE		(64UL << 30)
+#define SIM_RAM_PAGES		(SIM_RAM_SIZE >> PAGE_SHIFT)
 /* Scratch of kernel A, and B's kernel image inside it. */
 #define SIM_SCRATCH_SIZE	(256UL << 20)
 #define SIM_KERNEL		(SIM_RAM_BASE + (16UL << 20))

@@ -520,7 +520,8 @@ void sim_luo_b(const struct kho_in *in)
 	}
 	if (!lc || !lc->fdt.size || !lc->mem.size)
 		LFAIL("the client or its sub-FDT did not come");
-	m = kho_in_mem_build((const void *)lc->mem.addr);
+	m = kho_in_mem_build((const void *)lc->mem.addr, lc->mem.size,
+			     kho_in_items_max(lc->mem.size, SIM_RAM_PAGES));
 	if (!m)
 		LFAIL("kho_in_mem_build");
 	why = sim_luo_restore((const void *)lc->fdt.addr, m, true);

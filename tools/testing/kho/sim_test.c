@@ -336,7 +336,8 @@ static void check_reserved(void)
 	free(got);
 }
 
-static const struct kho_mem_header *client_record(const char *name)
+static const struct kho_mem_header *client_record(const char *name,
+						   size_t *size)
 {
 	const void *fdt = (const void *)model->h.fdt;
 	int node = fdt_subnode_offset(fdt, 0, KHO_FDT_CLIENTS);
@@ -346,7 +347,10 @@ static const struct kho_mem_header *client_record(const char *name)
 	if (child < 0)
 		return NULL;
 	v = fdt_getprop(fdt, child, KHO_FDT_MEM, NULL);
-	return v ? (const void *)fdt64_ld(&v[0]) : NULL;
+	if (!v)
+		return NULL;
+	*size = fdt64_ld(&v[1]);
+	return (const void *)fdt64_ld(&v[0]);
 }
 
 static void noop_release(unsigned long pfn, unsigned long pages, void *arg)
@@ -360,7 +364,9 @@ static void check_restore(void)
 	unsigned int c, i;
 
 	for (c = 0; c < model->nr_clients; c++) {
-		const struct kho_mem_header *h = client_record(client_name(c));
+		size_t size;
+		const struct kho_mem_header *h = client_record(client_name(c),
+							       &size);
 		struct kho_in_mem *in;
 		unsigned long pages;
 		unsigned int kind;
@@ -369,7 +375,8 @@ static void check_restore(void)
 
 		if (!h)
 			continue;
-		in = kho_in_mem_build(h);
+		in = kho_in_mem_build(h, size,
+				      kho_in_items_max(size, SIM_RAM_PAGES));
 		if (!in)
 			FAIL("kho_in_mem_build");
 		for (i = 0; i < model->nr; i++) {

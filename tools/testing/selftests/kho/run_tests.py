@@ -125,7 +125,8 @@ def parse_kunit(text):
 
 
 # KUnit suites the test kernel must run; a missing one fails the test.
-KUNIT_SUITES = ["kho_params", "kho_fdt", "kho_tracking", "liveupdate_format"]
+KUNIT_SUITES = ["kho_params", "kho_fdt", "kho_tracking", "kho_in_index", "kho_outgoing",
+                "liveupdate_format"]
 
 
 def check_kunit(text):
@@ -317,29 +318,54 @@ class BadCmdlineTest:
 class CorruptHandoverTest:
     """One A -> B run per kind of damage done to A's finalized handover
     through the test-only kho-test/corrupt file: B boots, names the reason
-    in one line, claims nothing and works as a KHO kernel of its own."""
+    in one line, claims nothing and works as a KHO kernel of its own.  A
+    damaged reserve_mem entry is refused on its own: B takes the rest of
+    the handover, but not that region, and leaves it unclaimed."""
 
     name = "corrupt_handover"
     # (kind of damage, the reason B must print)
     CASES = [
         ("magic", "root FDT has a bad magic"),
         ("totalsize", "root FDT header is malformed"),
+        ("fdt_odd", "root FDT header is malformed"),
         ("compatible", "root FDT is not compatible with kho-linux-6.12,v1"),
         ("outside_ram", "preserved range outside RAM in client memblock"),
         ("overlap", "preserved ranges overlap or are out of order in client memblock"),
         ("in_scratch", "preserved range inside scratch in client memblock"),
+        # metadata placement (item 1)
+        ("table_not_ram", "scratch table outside RAM"),
+        ("record_in_pres", "record inside preserved memory in client memblock"),
+        ("record_on_root", "record overlaps other handover metadata in client memblock"),
+        # records (item 2)
+        ("run_holes", "preserved-memory runs of one kind overlap or are out of order in client memblock"),
+        ("items_huge", "preserved-memory record has too many items in client memblock"),
+        ("sub_fdt_small", "sub-FDT smaller than an FDT header in client memblock"),
+        ("sub_fdt_odd", "sub-FDT not 8-byte aligned in client memblock"),
+        # client names (item 3)
+        ("dup_client", "duplicate client name in client memblock"),
+        ("unit_address", "bad client name"),
+    ]
+    # Refused by reserve_mem alone (item 4): (kind, the rest of its line)
+    REVIVE_CASES = [
+        ("revive_outside", "is not memory the memblock client preserved; allocated afresh"),
     ]
 
     def run(self, log):
+        checks = ("finalize", "damage", "reason", "one_line", "not_accepted",
+                  "no_in", "not_restored", "own_scratch", "finalize_b")
+        revive_checks = ("finalize", "damage", "reason", "accepted",
+                         "not_restored", "unclaimed", "finalize_b")
+        cases = [(kind, why, checks, "") for kind, why in self.CASES]
+        cases += [(kind, why, revive_checks, " kho_t.accept=1")
+                  for kind, why in self.REVIVE_CASES]
         run_variants(log, [
             (kind, kind,
-             QemuTest(self.name, expect=[f"corrupt_handover.{kind}.{c}" for c in (
-                          "finalize", "damage", "reason", "one_line", "not_accepted",
-                          "no_in", "not_restored", "own_scratch", "finalize_b")],
+             QemuTest(self.name, expect=[f"corrupt_handover.{kind}.{c}" for c in expect],
                       append=f"kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t "
-                             f"kho_t.damage={kind} kho_t.why={why.replace(' ', '~')}"))
-            for kind, why in self.CASES])
-        return f"{len(self.CASES)} kinds of damage"
+                             f"kho_t.damage={kind} kho_t.why={why.replace(' ', '~')}"
+                             f"{extra}"))
+            for kind, why, expect, extra in cases])
+        return f"{len(cases)} kinds of damage"
 
 
 def a_committed_at_kexec(text):
