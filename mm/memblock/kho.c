@@ -242,7 +242,7 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	struct memblock_type *rsv = &memblock.reserved;
 	struct memblock_region *old, *new;
 	unsigned long i = 0, cnt = 0, seen = 0, max, old_max;
-	phys_addr_t nb = 0, ne = 0, prev_end = 0, addr, alloc;
+	phys_addr_t nb = 0, ne = 0, prev_end = 0, covered = 0, addr, alloc;
 	bool have = false, done = false;
 	int err;
 
@@ -285,18 +285,25 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 				have = true;
 			}
 		}
+		/*
+		 * What an existing region already emitted covers stays in
+		 * that region: clip the new range, however many new ranges
+		 * the region holds.
+		 */
+		if (have && nb < covered) {
+			nb = min(covered, ne);
+			if (nb == ne) {
+				have = false;
+				continue;
+			}
+		}
 		if (i >= rsv->cnt && !have)
 			break;
 		if (i < rsv->cnt && (!have || old[i].base <= nb)) {
 			/* An existing region comes first: keep it as it is. */
 			struct memblock_region *r = &old[i++];
 
-			if (have && r->base + r->size > nb) {
-				/* It covers the start of the new range. */
-				nb = min(r->base + r->size, ne);
-				if (nb == ne)
-					have = false;
-			}
+			covered = max(covered, r->base + r->size);
 			memblock_kho_emit(new, &cnt, r->base, r->size, r->flags,
 					  memblock_get_region_node(r));
 			continue;

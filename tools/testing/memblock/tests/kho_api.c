@@ -311,6 +311,120 @@ static int reserve_sorted_many(void)
 	return 0;
 }
 
+/* Pages of the window the random cases reserve in. */
+#define KHO_PROP_PAGES		1024
+#define KHO_PROP_ROUNDS		300
+
+static u32 kho_prop_seed = 1;
+
+/* xorshift32: a fixed sequence, so that a failure can be replayed. */
+static u32 kho_prop_rand(u32 bound)
+{
+	kho_prop_seed ^= kho_prop_seed << 13;
+	kho_prop_seed ^= kho_prop_seed >> 17;
+	kho_prop_seed ^= kho_prop_seed << 5;
+	return kho_prop_seed % bound;
+}
+
+struct kho_prop {
+	phys_addr_t r[KHO_PROP_PAGES][2];
+	unsigned long n, i;
+};
+
+static bool kho_prop_next(void *ctx, phys_addr_t *base, phys_addr_t *size)
+{
+	struct kho_prop *k = ctx;
+
+	if (k->i == k->n)
+		return false;
+	*base = k->r[k->i][0];
+	*size = k->r[k->i][1];
+	k->i++;
+	return true;
+}
+
+/*
+ * Random existing regions (overlapping each other, some _kern), then random
+ * sorted new ranges across them: the result is sorted, without overlaps,
+ * and reserves exactly the union, page by page.
+ */
+static int reserve_sorted_random(void)
+{
+	static struct memblock_region rsv_regions[INIT_MEMBLOCK_RESERVED_REGIONS];
+	static struct kho_prop k;
+	phys_addr_t b = kho_base() + SZ_4M, limit = kho_base() + SZ_2M;
+	bool want[KHO_PROP_PAGES];
+	unsigned int round;
+
+	PREFIX_PUSH();
+	for (round = 0; round < KHO_PROP_ROUNDS; round++) {
+		struct memblock_type *rsv = &memblock.reserved;
+		unsigned long p, len, i, nr_old = kho_prop_rand(16);
+		phys_addr_t in_window = 0, total = 0;
+		int ret;
+
+		/*
+		 * reset_memblock_regions() keeps the array of the last round,
+		 * which lies in the simulated RAM this round allocates from:
+		 * start every round on an array of the test's own.
+		 */
+		memblock.reserved.cnt = 0;
+		memblock.reserved.regions = rsv_regions;
+		kho_setup();
+		memblock_set_current_limit(limit);
+		memset(want, 0, sizeof(want));
+		for (i = 0; i < nr_old; i++) {
+			p = kho_prop_rand(KHO_PROP_PAGES);
+			len = KHO_PROP_PAGES - p;
+			len = 1 + kho_prop_rand(len < 96 ? len : 96);
+			if (kho_prop_rand(4))
+				memblock_reserve(b + p * SZ_4K, len * SZ_4K);
+			else
+				memblock_reserve_kern(b + p * SZ_4K, len * SZ_4K);
+			memset(want + p, 1, len);
+		}
+		k.n = 0;
+		k.i = 0;
+		for (p = kho_prop_rand(8); p < KHO_PROP_PAGES;
+		     p += len + kho_prop_rand(24)) {
+			len = 1 + kho_prop_rand(48);
+			if (p + len > KHO_PROP_PAGES)
+				break;
+			k.r[k.n][0] = b + p * SZ_4K;
+			k.r[k.n][1] = len * SZ_4K;
+			k.n++;
+			memset(want + p, 1, len);
+		}
+
+		ret = memblock_reserve_sorted(kho_prop_next, &k, k.n);
+		ASSERT_EQ(0, ret);
+		for (i = 0; i < rsv->cnt; i++) {
+			struct memblock_region *r = &rsv->regions[i];
+
+			ASSERT_NE(0, r->size);
+			total += r->size;
+			if (i + 1 < rsv->cnt)
+				ASSERT_LE(r->base + r->size, rsv->regions[i + 1].base);
+			if (r->base < b) {
+				/* Only the array lies outside the window. */
+				ASSERT_LE(r->base + r->size, limit);
+				continue;
+			}
+			ASSERT_LE(r->base + r->size, b + KHO_PROP_PAGES * SZ_4K);
+			for (p = (r->base - b) / SZ_4K;
+			     p < (r->base + r->size - b) / SZ_4K; p++)
+				ASSERT_EQ(true, want[p]);
+			in_window += r->size;
+		}
+		for (p = 0, len = 0; p < KHO_PROP_PAGES; p++)
+			len += want[p];
+		ASSERT_EQ(len * SZ_4K, in_window);
+		ASSERT_EQ(total, rsv->total_size);
+	}
+	test_pass_pop();
+	return 0;
+}
+
 int memblock_kho_checks(void)
 {
 	prefix_reset();
@@ -326,6 +440,7 @@ int memblock_kho_checks(void)
 	reserve_sorted_rejects();
 	reserve_sorted_busy();
 	reserve_sorted_many();
+	reserve_sorted_random();
 	dummy_physical_memory_cleanup();
 
 	prefix_pop();
