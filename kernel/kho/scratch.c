@@ -142,7 +142,9 @@ static int __init kho_reserve_scratch(void)
 /*
  * Set aside the pageblock-aligned free parts of every scratch region: they
  * stay reserved through memblock_free_all() and become CMA pageblocks in
- * kho_release_scratch().
+ * kho_release_scratch().  Like a CMA area, they count in totalcma_pages
+ * from now on and in totalram_pages() once released, so that the boot's
+ * "Memory:" line (printed in between) counts them once, as cma-reserved.
  */
 static void __init kho_scratch_set_aside(void)
 {
@@ -168,8 +170,10 @@ static void __init kho_scratch_set_aside(void)
 			kho_cma_ranges[kho_cma_cnt++].size = end - start;
 		}
 	}
-	for (i = 0; i < kho_cma_cnt; i++)
+	for (i = 0; i < kho_cma_cnt; i++) {
 		memblock_reserve(kho_cma_ranges[i].addr, kho_cma_ranges[i].size);
+		totalcma_pages += PHYS_PFN(kho_cma_ranges[i].size);
+	}
 }
 
 /**
@@ -209,7 +213,10 @@ void __init kho_memory_init(void)
 	kho_scratch_set_aside();
 }
 
-/* After memblock_free_all(): give the set-aside scratch to the buddy as CMA. */
+/*
+ * Give the set-aside scratch to the buddy as CMA pageblocks: at
+ * core_initcall, where CMA areas are activated, after the "Memory:" line.
+ */
 static int __init kho_release_scratch(void)
 {
 	unsigned long pages = 0;
@@ -225,13 +232,12 @@ static int __init kho_release_scratch(void)
 			pages += pageblock_nr_pages;
 		}
 	}
-	totalcma_pages += pages;
 	if (pages)
 		pr_info("scratch: %lu MiB of movable-only (CMA) pageblocks\n",
 			pages >> (20 - PAGE_SHIFT));
 	return 0;
 }
-early_initcall(kho_release_scratch);
+core_initcall(kho_release_scratch);
 
 /* The table of scratch regions the next kernel gets; once, at late init. */
 int __init kho_scratch_table_init(void)

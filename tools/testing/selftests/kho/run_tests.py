@@ -479,6 +479,10 @@ TESTS = [
                      checks=("finalize1", "abort", "kept")),
     reserve_mem_test("kexec_commit", extra="kho_t.nofinalize=1", finalize="not_finalized",
                      post=a_committed_at_kexec),
+    QemuTest("meminfo_sane", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
+             expect=["meminfo_sane." + c for c in (
+                 "a.reserved", "a.cma_line", "a.cma_total", "a.total", "finalize",
+                 "accepted", "b.reserved", "b.cma_line", "b.cma_total", "b.total")]),
     QemuTest("next_kho_off", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
              expect=["next_kho_off." + c for c in (
                  "finalize", "why", "not_accepted", "no_in", "not_restored")]),

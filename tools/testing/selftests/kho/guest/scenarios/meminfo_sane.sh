@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# meminfo_sane: with kho=on, A's and B's boot-time "Memory:" line and
+# /proc/meminfo count scratch once, as CMA: the line's reserved figure is
+# an honest one, its cma-reserved figure is the scratch set aside, and
+# MemTotal is what the line called managed plus what was freed since
+# (init sections, the incoming handover's released pages) and CmaTotal.
+
+D=/sys/kernel/debug/kho
+t=meminfo_sane
+
+# The Memory: line's field ending in "$1" (without the K).
+mem_line_field()
+{
+	dmesg | grep ' Memory: ' | head -1 | tr ',()/' '\n\n\n\n' |
+		grep "K $1\$" | awk '{ sub("K", "", $1); print $1 }'
+}
+
+meminfo_kb()
+{
+	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
+}
+
+meminfo_checks()
+{
+	local s=$1 phys avail rsv cma total cmatotal scratch freed managed diff
+
+	phys=$(dmesg | grep ' Memory: ' | head -1 | sed 's/.*K\/\([0-9]*\)K available.*/\1/')
+	rsv=$(mem_line_field reserved)
+	cma=$(mem_line_field cma-reserved)
+	total=$(meminfo_kb MemTotal)
+	cmatotal=$(meminfo_kb CmaTotal)
+	scratch=$(dmesg | sed -n 's/.*kho: scratch: \([0-9]*\) MiB of movable-only.*/\1/p')
+	freed=$(dmesg | sed -n 's/.*Freeing .* memory: \([0-9]*\)K$/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }')
+	echo "kho-test: $s: phys ${phys}K reserved ${rsv}K cma ${cma}K; MemTotal ${total} kB CmaTotal ${cmatotal} kB; scratch ${scratch} MiB; freed since ${freed}K"
+	kho_check $t.$s.reserved "$s: the Memory: line's reserved (${rsv}K) is below RAM (${phys}K)" \
+		[ -n "$rsv" -a "${#rsv}" -lt 12 ] && [ "$rsv" -lt "$phys" ]
+	kho_check $t.$s.cma_line "$s: cma-reserved (${cma}K) is the scratch set aside (${scratch} MiB)" \
+		[ -n "$scratch" -a "$cma" = "$((scratch * 1024))" ]
+	kho_check $t.$s.cma_total "$s: CmaTotal (${cmatotal} kB) is the same" \
+		[ "$cmatotal" = "$cma" ]
+	# Managed at the line, plus what was freed since, plus CMA.
+	managed=$((phys - rsv - cma))
+	diff=$((total - cmatotal - managed - freed))
+	kho_check $t.$s.total "$s: MemTotal - CmaTotal - freed - managed at the line = ${diff} kB, within [-64, 64]" \
+		[ "$diff" -ge -64 -a "$diff" -le 64 ]
+}
+
+case $KHO_STAGE in
+1)
+	meminfo_checks a
+	kho_check $t.finalize "A finalizes" sh -c "echo 1 > $D/out/finalize"
+	kho_kexec
+	;;
+2)
+	kho_check $t.accepted "B took the handover" \
+		sh -c "dmesg | grep -q 'kho: handover accepted'"
+	meminfo_checks b
+	;;
+esac
