@@ -19,7 +19,7 @@ help:
 	@echo "make series     export the work as a git-am series in build/series"
 	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
 	@echo "make bench-sim | bench-boot | bench-blackout [BENCH_REPS=N]   one of them"
-	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds"
+	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds (FUZZ_RUNS=N: executions)"
 	@echo "make kernel | initramfs | tree | deps | clean | distclean"
 
 deps:
@@ -55,7 +55,8 @@ bench-blackout: initramfs
 	@$(PYTHON) scripts/blackout-bench.py --reps $(or $(BENCH_REPS),5)
 
 fuzz: tree
-	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
+	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) \
+		FUZZ_RUNS=$(FUZZ_RUNS)
 
 series: deps
 	@scripts/export-series.sh

@@ -237,7 +237,7 @@ class FuzzSmokeTest:
                                   cwd=sim).returncode:
                     raise Failure(f"'{' '.join(step)}' failed")
             r = subprocess.run([os.path.join(sim, "fuzz"), f"-runs={self.RUNS}", "-seed=1",
-                                "-max_len=65536", "-timeout=10", f"-artifact_prefix={work}/",
+                                "-max_len=1048576", "-timeout=10", f"-artifact_prefix={work}/",
                                 found, seeds, os.path.join(sim, "corpus")],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, timeout=300)
