@@ -7,11 +7,16 @@
  *  - kho_out_vmalloc_busy: after finalize, kho_unpreserve_vmalloc() fails
  *    with -EBUSY and frees nothing the handover points at;
  *  - kho_out_many_subtrees: clients that carry both a record and a
- *    sub-FDT take one root FDT node each, so 40 of them finalize.
+ *    sub-FDT take one root FDT node each, so 40 of them finalize;
+ *  - kho_out_abort_keeps_buffer: what a loaded kexec image points at (the
+ *    root FDT buffer, the scratch table) is never freed: abort zeroes the
+ *    root FDT in place, and the next load gets the same addresses.  Loads
+ *    and aborts both run under kho_lock, so they cannot interleave.
  */
 
 #include <kunit/test.h>
 #include <linux/io.h>
+#include <linux/kexec.h>
 #include <linux/kho.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
@@ -155,9 +160,45 @@ static void kho_out_many_subtrees(struct kunit *test)
 	}
 }
 
+static void kho_out_abort_keeps_buffer(struct kunit *test)
+{
+	static const struct kimage *fake = (const struct kimage *)&fake;
+	struct kho_setup_data sd = { }, sd2 = { };
+	const struct kimage *saved;
+	size_t size;
+	void *root;
+
+	if (!kho_is_enabled())
+		kunit_skip(test, "needs kho=on");
+	mutex_lock(&kho_lock);
+	saved = kho_out.image;
+	mutex_unlock(&kho_lock);
+
+	KUNIT_ASSERT_EQ(test, kho_get_handover(fake, &sd), 0);
+	root = phys_to_virt(le64_to_cpu(sd.fdt_addr));
+	size = le64_to_cpu(sd.fdt_size);
+	KUNIT_ASSERT_EQ(test, kho_out_test_finalize(), 0);
+	KUNIT_EXPECT_PTR_EQ(test, kho_out_root(), root);
+	KUNIT_EXPECT_EQ(test, fdt_magic(root), FDT_MAGIC);
+	KUNIT_ASSERT_EQ(test, kho_out_test_abort(), 0);
+
+	/* Still allocated, and nothing in it a next kernel would take. */
+	KUNIT_EXPECT_EQ(test, page_count(virt_to_page(root)), 1);
+	KUNIT_EXPECT_NULL(test, memchr_inv(root, 0, size));
+	KUNIT_EXPECT_EQ(test, page_count(virt_to_page(kho_scratch_table)), 1);
+	KUNIT_ASSERT_EQ(test, kho_get_handover(fake, &sd2), 0);
+	KUNIT_EXPECT_EQ(test, sd2.fdt_addr, sd.fdt_addr);
+	KUNIT_EXPECT_EQ(test, sd2.scratch_addr, sd.scratch_addr);
+
+	mutex_lock(&kho_lock);
+	kho_out.image = saved;
+	mutex_unlock(&kho_lock);
+}
+
 static struct kunit_case kho_out_cases[] = {
 	KUNIT_CASE(kho_out_vmalloc_busy),
 	KUNIT_CASE(kho_out_many_subtrees),
+	KUNIT_CASE(kho_out_abort_keeps_buffer),
 	{}
 };
 
