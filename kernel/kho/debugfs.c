@@ -115,6 +115,37 @@ static int kho_scratch_len_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kho_scratch_len);
 
+/*
+ * Per scratch region: its address, then how many of its pageblocks are
+ * movable-only (CMA) and how many are not.  The region does not change
+ * and pageblock types are read without locking, like /proc/pagetypeinfo.
+ */
+static int kho_scratch_blocks_show(struct seq_file *m, void *v)
+{
+	unsigned long nr = pageblock_nr_pages;
+	unsigned int i;
+
+	seq_puts(m, "# address cma-pageblocks other-pageblocks\n");
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		unsigned long pfn = PHYS_PFN(kho_scratch[i].addr);
+		unsigned long end = PHYS_PFN(kho_scratch[i].addr +
+					     kho_scratch[i].size);
+		unsigned long cma = 0, other = 0;
+
+		for (pfn = ALIGN_DOWN(pfn, nr); pfn < end; pfn += nr) {
+			if (get_pageblock_migratetype(pfn_to_page(pfn)) ==
+			    MIGRATE_CMA)
+				cma++;
+			else
+				other++;
+		}
+		seq_printf(m, "0x%llx %lu %lu\n", (u64)kho_scratch[i].addr, cma,
+			   other);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kho_scratch_blocks);
+
 static int kho_preserved_show(struct seq_file *m, void *v)
 {
 	struct kho_client *c;
@@ -238,6 +269,8 @@ void __init kho_debugfs_init(void)
 			    &kho_scratch_phys_fops);
 	debugfs_create_file("scratch_len", 0400, kho_out.dir, NULL,
 			    &kho_scratch_len_fops);
+	debugfs_create_file("scratch_blocks", 0400, kho_out.dir, NULL,
+			    &kho_scratch_blocks_fops);
 	debugfs_create_file("preserved", 0400, kho_out.dir, NULL,
 			    &kho_preserved_fops);
 	in = kho_in_debugfs(root);

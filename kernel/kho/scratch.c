@@ -5,9 +5,11 @@
  * Scratch is where a kernel booted with a handover allocates from until it
  * has reserved every preserved range, and where kexec places the next
  * kernel.  The first kernel reserves it late in early boot, sized from what
- * early boot really used; after memblock hands memory to the page
- * allocator, scratch pageblocks become CMA pageblocks, so only movable
- * allocations (never pinned or preserved memory) land there.
+ * early boot really used.  Before memblock hands memory to the page
+ * allocator, every pageblock of scratch becomes a CMA pageblock, so only
+ * movable allocations (never pinned or preserved memory) land there: its
+ * free memory at once, and in a kernel booted from a handover also what
+ * it frees later there (init sections, initrd).
  *
  * Everything here but kho_scratch_table_init() runs single-threaded during
  * early boot.
@@ -22,6 +24,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/page-isolation.h>
 #include <linux/printk.h>
 
 #include "../../mm/internal.h"
@@ -30,10 +33,8 @@
 /* The scratch table handed to the next kernel; written once at boot. */
 struct kho_scratch_entry *kho_scratch_table __ro_after_init;
 
-/* Pageblock-aligned free parts of scratch that become CMA after mem_init. */
-#define KHO_CMA_RANGES_MAX	(4 * KHO_SCRATCH_MAX)
-static struct kho_range kho_cma_ranges[KHO_CMA_RANGES_MAX] __initdata;
-static unsigned int kho_cma_cnt __initdata;
+/* Pages of the scratch pageblocks made CMA; counted after the Memory: line. */
+static unsigned long kho_cma_pages __initdata;
 
 static phys_addr_t __init kho_granule(void)
 {
@@ -140,39 +141,31 @@ static int __init kho_reserve_scratch(void)
 }
 
 /*
- * Set aside the pageblock-aligned free parts of every scratch region: they
- * stay reserved through memblock_free_all() and become CMA pageblocks in
- * kho_release_scratch().  Like a CMA area, they count in totalcma_pages
- * from now on and in totalram_pages() once released, so that the boot's
- * "Memory:" line (printed in between) counts them once, as cma-reserved.
+ * Make every pageblock of every scratch region a CMA pageblock, before
+ * memblock_free_all(): its free pages reach the buddy allocator as CMA
+ * pages, and so does whatever is freed there later, such as a kernel's
+ * init sections or initrd that a kexec placed in scratch.  Scratch
+ * regions are pageblock aligned (kho_granule(), or as the previous kernel
+ * handed them over, which the check requires page aligned only: a
+ * pageblock that is partly outside stays as it is).
  */
-static void __init kho_scratch_set_aside(void)
+static void __init kho_scratch_make_cma(void)
 {
-	phys_addr_t g = kho_granule(), start, end;
+	unsigned long nr = pageblock_nr_pages;
 	unsigned int i;
-	u64 j;
 
 	for (i = 0; i < kho_scratch_cnt; i++) {
-		const struct kho_range *r = &kho_scratch[i];
+		unsigned long pfn = ALIGN(PHYS_PFN(kho_scratch[i].addr), nr);
+		unsigned long end = PHYS_PFN(kho_scratch[i].addr +
+					     kho_scratch[i].size);
 
-		for_each_free_mem_range(j, NUMA_NO_NODE, MEMBLOCK_NONE, &start,
-					&end, NULL) {
-			start = round_up(max(start, r->addr), g);
-			end = round_down(min(end, r->addr + r->size), g);
-			if (start >= end)
-				continue;
-			if (kho_cma_cnt == KHO_CMA_RANGES_MAX) {
-				pr_warn("scratch too fragmented: %pa-%pa stays ordinary memory\n",
-					&start, &end);
-				continue;
-			}
-			kho_cma_ranges[kho_cma_cnt].addr = start;
-			kho_cma_ranges[kho_cma_cnt++].size = end - start;
+		for (; pfn + nr <= end; pfn += nr) {
+			struct page *page = pfn_to_page(pfn);
+
+			set_pageblock_migratetype(page, MIGRATE_CMA);
+			page_zone(page)->cma_pages += nr;
+			kho_cma_pages += nr;
 		}
-	}
-	for (i = 0; i < kho_cma_cnt; i++) {
-		memblock_reserve(kho_cma_ranges[i].addr, kho_cma_ranges[i].size);
-		totalcma_pages += PHYS_PFN(kho_cma_ranges[i].size);
 	}
 }
 
@@ -182,7 +175,7 @@ static void __init kho_scratch_set_aside(void)
  * Called from mm_core_init() right before mem_init().  A kernel booted
  * with a handover reuses the scratch regions it came with, as they are;
  * otherwise the scratch regions are sized and reserved now.  Either way
- * their free pageblocks are set aside to become CMA pageblocks.
+ * their pageblocks become CMA pageblocks.
  */
 void __init kho_memory_init(void)
 {
@@ -202,39 +195,25 @@ void __init kho_memory_init(void)
 			&kho_scratch[i].addr, &end,
 			(u64)kho_scratch[i].size >> 20,
 			incoming ? ", handed over" : "");
-		/*
-		 * The allocation only placed the region; set_aside below
-		 * reserves its pageblocks again for the CMA hand-off.
-		 */
+		/* The allocation only placed the region: it is free memory. */
 		if (!incoming)
 			memblock_phys_free(kho_scratch[i].addr,
 					   kho_scratch[i].size);
 	}
-	kho_scratch_set_aside();
+	kho_scratch_make_cma();
 }
 
 /*
- * Give the set-aside scratch to the buddy as CMA pageblocks: at
- * core_initcall, where CMA areas are activated, after the "Memory:" line.
+ * Count the scratch pageblocks in CmaTotal once the boot's "Memory:" line
+ * is out: that line subtracts totalcma_pages from what is managed, and
+ * scratch is managed memory from memblock_free_all() on.
  */
 static int __init kho_release_scratch(void)
 {
-	unsigned long pages = 0;
-	unsigned int i;
-
-	for (i = 0; i < kho_cma_cnt; i++) {
-		unsigned long pfn = PHYS_PFN(kho_cma_ranges[i].addr);
-		unsigned long end = PHYS_PFN(kho_cma_ranges[i].addr +
-					     kho_cma_ranges[i].size);
-
-		for (; pfn < end; pfn += pageblock_nr_pages) {
-			init_cma_reserved_pageblock(pfn_to_page(pfn));
-			pages += pageblock_nr_pages;
-		}
-	}
-	if (pages)
+	totalcma_pages += kho_cma_pages;
+	if (kho_cma_pages)
 		pr_info("scratch: %lu MiB of movable-only (CMA) pageblocks\n",
-			pages >> (20 - PAGE_SHIFT));
+			kho_cma_pages >> (20 - PAGE_SHIFT));
 	return 0;
 }
 core_initcall(kho_release_scratch);

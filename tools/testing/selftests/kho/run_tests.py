@@ -479,6 +479,11 @@ TESTS = [
                      checks=("finalize1", "abort", "kept")),
     reserve_mem_test("kexec_commit", extra="kho_t.nofinalize=1", finalize="not_finalized",
                      post=a_committed_at_kexec),
+    QemuTest("chain_scratch_movable", append="kho=on kunit.enable=0", numa=2,
+             expect=["chain_scratch_movable." + c for c in (
+                 "a.listed", "a.all_cma", "a.cma_total", "finalize_a", "accepted_b",
+                 "b.listed", "b.all_cma", "b.cma_total", "finalize_b", "accepted_c",
+                 "c.listed", "c.all_cma", "c.cma_total")]),
     QemuTest("meminfo_sane", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
              expect=["meminfo_sane." + c for c in (
                  "a.reserved", "a.cma_line", "a.cma_total", "a.total", "finalize",
