@@ -107,8 +107,6 @@ int __init kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entr
 	size_t n = in->table.size / sizeof(*tab);
 	unsigned int i, j;
 
-	if (kho_in_check_table(in))
-		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		struct kho_range r = {
 			.addr = le64_to_cpu(tab[i].addr),

@@ -137,7 +137,8 @@ struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
 				    size_t size, u64 max_items)
 {
 	u64 r, nr = le64_to_cpu(h->nr_runs), items = 0, bytes = 0;
-	u64 pos[KHO_NR_KINDS] = { }, end[KHO_NR_KINDS] = { };
+	u64 count[KHO_NR_KINDS] = { }, pos[KHO_NR_KINDS] = { };
+	u64 end[KHO_NR_KINDS] = { };
 	const void *rec_end = (const void *)h + size;
 	const struct kho_mem_run *p;
 	struct kho_in_mem *in;
@@ -159,13 +160,13 @@ struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
 		if (pfn < end[k] || items > max_items)
 			return NULL;
 		end[k] = pfn + span;
+		count[k]++;
 	}
 
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
 	if (!in)
 		return NULL;
-	for (r = 0, p = (const void *)(h + 1); r < nr; r++, p = kho_run_next(p))
-		in->nr[kho_run_kind(p)]++;
+	memcpy(in->nr, count, sizeof(in->nr));
 	for (k = 0; k < KHO_NR_KINDS; k++) {
 		in->ents[k] = kvmalloc_array(in->nr[k] ?: 1,
 					     sizeof(struct kho_in_ent), GFP_KERNEL);
