@@ -36,6 +36,7 @@ enum kho_event {
 bool kho_is_enabled(void);
 
 struct kho_client *kho_client_get(const char *name);
+void kho_client_put(struct kho_client *c);
 int kho_client_preserve_phys(struct kho_client *c, phys_addr_t phys,
 			     size_t size);
 int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
@@ -93,6 +94,10 @@ static inline bool kho_is_enabled(void)
 static inline struct kho_client *kho_client_get(const char *name)
 {
 	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline void kho_client_put(struct kho_client *c)
+{
 }
 
 static inline int kho_client_preserve_phys(struct kho_client *c,

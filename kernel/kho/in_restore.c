@@ -170,12 +170,17 @@ static int __init kho_in_client_add(const char *name, phys_addr_t rec,
 				    size_t size)
 {
 	struct kho_client *c = kho_client_get(name);
+	int err = 0;
 
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	c->in = kho_in_mem_build(phys_to_virt(rec), size,
 				 kho_in_items_max(size, max_pfn));
-	return c->in ? 0 : -ENOMEM;
+	if (!c->in)
+		err = -ENOMEM;
+	/* What is unclaimed keeps the client, without a reference. */
+	kho_client_put(c);
+	return err;
 }
 
 /*
@@ -208,9 +213,11 @@ static int __init kho_in_clients_init(void)
 			struct kho_client *c = kho_client_get(i ? KHO_DEFAULT_CLIENT :
 								 name);
 
-			if (!IS_ERR(c))
-				kho_client_claim_phys(c, fdt64_ld(&v[0]),
-						      PAGE_ALIGN(fdt64_ld(&v[1])));
+			if (IS_ERR(c))
+				continue;
+			kho_client_claim_phys(c, fdt64_ld(&v[0]),
+					      PAGE_ALIGN(fdt64_ld(&v[1])));
+			kho_client_put(c);
 		}
 	}
 	if (err)

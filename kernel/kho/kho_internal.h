@@ -98,7 +98,8 @@ struct kho_in_mem;
  * struct kho_client - a named owner of preserved memory
  * @list: entry in kho_clients
  * @name: the name, also the name of its node in the root FDT
- * @id: its number, below %KHO_CLIENTS_MAX, in creation order
+ * @id: its number, below %KHO_CLIENTS_MAX, free for reuse once it is freed
+ * @users: references from kho_client_get() not yet dropped
  * @folios: per order, one bit per folio of that order the client
  *	preserved: index (pfn >> order) / bits per page, value a bitmap page
  * @ranges: physical ranges the client preserved, sorted by address
@@ -106,14 +107,16 @@ struct kho_in_mem;
  * @cap: number of @ranges allocated
  * @in: what the previous kernel handed over for this client, if anything
  *
- * Clients live until reboot.  @folios change with atomic bit operations;
- * @ranges, @nr_ranges and @cap under kho_mem_lock; @in is set once at
- * core_initcall (see &struct kho_in_mem in in_index.c).
+ * A client lives while it has users or holds anything (client.c).
+ * @folios change with atomic bit operations; @users, @ranges, @nr_ranges
+ * and @cap under kho_mem_lock; @in is set once at core_initcall (see
+ * &struct kho_in_mem in in_index.c).
  */
 struct kho_client {
 	struct list_head list;
 	char name[KHO_NAME_MAX + 1];
 	unsigned int id;
+	unsigned int users;
 	struct xarray folios[NR_PAGE_ORDERS];
 	struct kho_range *ranges;
 	unsigned int nr_ranges;
@@ -145,6 +148,7 @@ int kho_track_del_range(struct kho_client *c, phys_addr_t phys,
 			phys_addr_t size);
 bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size);
 unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
+void kho_track_free(struct kho_client *c);
 void *kho_write_record(struct kho_client *c, size_t *size);
 
 /* in_index.c */

@@ -157,6 +157,7 @@ static void kho_out_many_subtrees(struct kunit *test)
 		err = kho_client_unpreserve_folio(s->c, virt_to_folio(s->fdt));
 		KUNIT_EXPECT_EQ(test, err, 0);
 		free_page((unsigned long)s->fdt);
+		kho_client_put(s->c);
 	}
 }
 

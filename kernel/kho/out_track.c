@@ -35,6 +35,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -159,20 +160,32 @@ static bool kho_block_conflict(const struct kho_block *blk,
 	unsigned long owners = READ_ONCE(blk->owners);
 	unsigned int id, k;
 
+	bool found = false;
+
 	if (kinds & BIT(KHO_KIND_RANGE))
 		*ranges = true;
+	/* A client freed meanwhile keeps its bitmaps for a grace period. */
+	rcu_read_lock();
 	for_each_set_bit(id, &owners, KHO_CLIENTS_MAX) {
 		/* Pairs with the release in kho_client_get(). */
 		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
 
+		/* Freed: it held nothing.  Reused: the new owner is looked at. */
+		if (!o)
+			continue;
 		for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
 			if (o == c && k == kind)
 				continue;
-			if (kho_bits_any(&o->folios[k], s >> k, ((e - 1) >> k) + 1))
-				return true;
+			if (kho_bits_any(&o->folios[k], s >> k,
+					 ((e - 1) >> k) + 1)) {
+				found = true;
+				goto out;
+			}
 		}
 	}
-	return false;
+out:
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -453,4 +466,27 @@ unsigned long kho_track_usage(struct kho_client *c, u64 *bytes)
 		}
 	}
 	return n;
+}
+
+/**
+ * kho_track_free() - free a client's tracking
+ * @c: a client that preserves nothing, unreachable by lock-free readers
+ *
+ * Frees the bitmap pages (all clear) and the range array.
+ */
+void kho_track_free(struct kho_client *c)
+{
+	unsigned long idx;
+	unsigned int k;
+	void *chunk;
+
+	for (k = 0; k < NR_PAGE_ORDERS; k++) {
+		xa_for_each(&c->folios[k], idx, chunk)
+			free_page((unsigned long)chunk);
+		xa_destroy(&c->folios[k]);
+	}
+	kvfree(c->ranges);
+	c->ranges = NULL;
+	c->nr_ranges = 0;
+	c->cap = 0;
 }

@@ -6,7 +6,8 @@
  * uses a client of its own and unpreserves everything it preserved;
  * kho_track_concurrent has four threads race on the same pages;
  * kho_track_concurrent_kinds has two clients race with folios of two
- * orders and ranges on the same pages of fresh blocks.
+ * orders and ranges on the same pages of fresh blocks.  Every case drops
+ * its clients' references at the end, which frees them.
  */
 
 #include <kunit/test.h>
@@ -27,6 +28,8 @@ static void kho_track_skip_if_off(struct kunit *test)
 
 static void kho_track_names(struct kunit *test)
 {
+	struct kho_client *c;
+
 	kho_track_skip_if_off(test);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("")), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("a/b")), -EINVAL);
@@ -34,8 +37,11 @@ static void kho_track_names(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("a@1")), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kho_client_get("0123456789abcdef0123456789abcdef")),
 			-EINVAL);
-	KUNIT_EXPECT_PTR_EQ(test, kho_client_get("kunit-names"),
-			    kho_client_get("kunit-names"));
+	c = kho_client_get("kunit-names");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_PTR_EQ(test, kho_client_get("kunit-names"), c);
+	kho_client_put(c);
+	kho_client_put(c);
 }
 
 static void kho_track_errors(struct kunit *test)
@@ -95,6 +101,8 @@ static void kho_track_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_client_preserve_phys(o, phys, PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_phys(o, phys, PAGE_SIZE), 0);
 	__free_pages(p, 2);
+	kho_client_put(o);
+	kho_client_put(c);
 }
 
 static const struct kho_mem_run *kho_track_next(const struct kho_mem_run *run)
@@ -232,6 +240,7 @@ static void kho_track_record(struct kunit *test)
 	folio_put(big);
 	__free_pages(p, 3);
 	__free_pages(sparse, KHO_TRACK_SPARSE);
+	kho_client_put(c);
 }
 
 #define KHO_STRESS_THREADS	4
@@ -309,6 +318,7 @@ static void kho_track_concurrent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(h->nr_runs), 0);
 	free_pages_exact(h, size);
 	__free_pages(st.pages, KHO_STRESS_ORDER);
+	kho_client_put(st.c);
 }
 
 #define KHO_RACE_BLOCKS		8
@@ -425,6 +435,8 @@ static void kho_track_concurrent_kinds(struct kunit *test)
 	KUNIT_EXPECT_GT(test, atomic_read(&st->won), 0);
 	for (i = 0; i < KHO_RACE_BLOCKS; i++)
 		__free_pages(st->blocks[i], MAX_PAGE_ORDER);
+	kho_client_put(st->c[0]);
+	kho_client_put(st->c[1]);
 }
 
 /* Rounds of the two-preserve race. */
@@ -526,6 +538,80 @@ static void kho_track_race_pair(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_won), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_lost), 0);
 	__free_pages(p, 1);
+	kho_client_put(st->c[0]);
+	kho_client_put(st->c[1]);
+}
+
+/* Is there a client called @name?  (Its pointer may be stale.) */
+static bool kho_track_client_exists(const char *name)
+{
+	bool found;
+
+	mutex_lock(&kho_mem_lock);
+	found = kho_client_lookup(name);
+	mutex_unlock(&kho_mem_lock);
+	return found;
+}
+
+/*
+ * Ids of freed clients go to new ones: any number of clients over a boot,
+ * at most KHO_CLIENTS_MAX at once; one that holds memory outlives its
+ * references and keeps its id.
+ */
+static void kho_client_reuse(struct kunit *test)
+{
+	struct kho_client *c, *keep, **held;
+	char name[KHO_NAME_MAX + 1];
+	unsigned int i, j, n;
+	struct page *p;
+
+	kho_track_skip_if_off(test);
+	for (i = 0; i < 2 * KHO_CLIENTS_MAX + 1; i++) {
+		snprintf(name, sizeof(name), "kunit-reuse-%u", i);
+		c = kho_client_get(name);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "client %u: %ld", i,
+				       PTR_ERR(c));
+		kho_client_put(c);
+		KUNIT_EXPECT_FALSE(test, kho_track_client_exists(name));
+	}
+
+	keep = kho_client_get("kunit-reuse-keep");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(keep));
+	p = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, kho_client_preserve_folio(keep, page_folio(p)), 0);
+	kho_client_put(keep);
+	KUNIT_EXPECT_TRUE(test, kho_track_client_exists("kunit-reuse-keep"));
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(kho_client_ids[keep->id]), keep);
+
+	/* Fill every free id: the next client is refused until one goes. */
+	held = kunit_kcalloc(test, KHO_CLIENTS_MAX, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	for (n = 0; n < KHO_CLIENTS_MAX; n++) {
+		snprintf(name, sizeof(name), "kunit-full-%u", n);
+		held[n] = kho_client_get(name);
+		if (IS_ERR(held[n]))
+			break;
+		KUNIT_EXPECT_NE(test, held[n]->id, keep->id);
+	}
+	KUNIT_ASSERT_GT(test, n, 0U);
+	KUNIT_ASSERT_LT(test, n, KHO_CLIENTS_MAX);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(held[n]), -ENOSPC);
+	j = held[0]->id;
+	kho_client_put(held[0]);
+	held[0] = kho_client_get("kunit-full-new");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(held[0]));
+	KUNIT_EXPECT_EQ(test, held[0]->id, j);
+	for (i = 0; i < n; i++)
+		kho_client_put(held[i]);
+
+	/* Unpreserved, the kept client goes with its last reference. */
+	c = kho_client_get("kunit-reuse-keep");
+	KUNIT_EXPECT_PTR_EQ(test, c, keep);
+	KUNIT_EXPECT_EQ(test, kho_client_unpreserve_folio(c, page_folio(p)), 0);
+	kho_client_put(c);
+	KUNIT_EXPECT_FALSE(test, kho_track_client_exists("kunit-reuse-keep"));
+	__free_page(p);
 }
 
 static struct kunit_case kho_track_cases[] = {
@@ -535,6 +621,7 @@ static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_concurrent),
 	KUNIT_CASE(kho_track_concurrent_kinds),
 	KUNIT_CASE(kho_track_race_pair),
+	KUNIT_CASE(kho_client_reuse),
 	{}
 };
 
