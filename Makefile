@@ -5,7 +5,7 @@
 PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
-.PHONY: all deps tree kernel initramfs test demo series shell run clean distclean help \
+.PHONY: all deps tree kernel initramfs kernel-debug initramfs-debug test demo series shell run clean distclean help \
 	bench bench-sim bench-boot bench-blackout fuzz
 
 all: initramfs
@@ -20,7 +20,7 @@ help:
 	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
 	@echo "make bench-sim | bench-boot | bench-blackout [BENCH_REPS=N]   one of them"
 	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds (FUZZ_RUNS=N: executions)"
-	@echo "make kernel | initramfs | tree | deps | clean | distclean"
+	@echo "make kernel | initramfs | kernel-debug | initramfs-debug | tree | deps | clean | distclean"
 
 deps:
 	@scripts/deps.sh
@@ -33,6 +33,14 @@ kernel: deps
 
 initramfs: kernel
 	@scripts/build-initramfs.sh
+
+# The debug test kernel (KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC) that
+# the debug_kernel test builds and runs scenarios on.
+kernel-debug: deps
+	@KHO_VARIANT=debug scripts/build-kernel.sh
+
+initramfs-debug: kernel-debug
+	@KHO_VARIANT=debug scripts/build-initramfs.sh
 
 test: initramfs
 	@$(PYTHON) $(SELFTESTS)/run_tests.py $(TESTS)
@@ -68,7 +76,8 @@ run: initramfs
 	@$(PYTHON) scripts/qemu-run.py -v --scenario $(SCENARIO) $(QEMU_ARGS)
 
 clean:
-	rm -rf build/obj build/src build/stage build/initramfs build/initramfs.cpio \
+	rm -rf build/obj build/obj-debug build/src build/stage build/initramfs build/initramfs.cpio \
+		build/initramfs-debug build/initramfs-debug.cpio \
 		build/logs build/series build/series-check
 
 distclean:

@@ -4,13 +4,15 @@
 # Build build/initramfs.cpio: busybox-static, kexec-tools and dtc with their
 # shared libraries, the guest test programs, the scenarios and /init, and the
 # kernel itself (/boot/bzImage) so that the guest can kexec into it.
+# With KHO_VARIANT=debug: build/initramfs-debug.cpio, carrying the debug
+# kernel.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 guest=$KHO_ROOT/tools/testing/selftests/kho/guest
-root=$KHO_BUILD/initramfs
-out=$KHO_BUILD/initramfs.cpio
+root=$KHO_BUILD/initramfs$KHO_SUFFIX
+out=$KHO_BUILD/initramfs$KHO_SUFFIX.cpio
 bzimage=$KHO_OBJ/arch/x86/boot/bzImage
 [ -f "$bzimage" ] || die "no bzImage: run 'make kernel' first"
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Configure (tinyconfig + scripts/config/kho-test.config) and build bzImage
-# out of tree in build/obj.  Output goes to build/logs/kernel-build.log; the
+# out of tree in build/obj.  KHO_VARIANT=debug adds kho-debug.config and
+# builds in build/obj-debug.  Output goes to build/logs/kernel-build.log; the
 # terminal gets progress lines only.
 
 set -euo pipefail
@@ -10,23 +11,25 @@ set -euo pipefail
 
 "$KHO_ROOT/scripts/tree.sh"
 
-frag=$KHO_ROOT/scripts/config/kho-test.config
-log=$KHO_LOGS/kernel-build.log
+frags=$KHO_ROOT/scripts/config/kho-test.config
+[ -z "$KHO_VARIANT" ] || frags="$frags $KHO_ROOT/scripts/config/kho-$KHO_VARIANT.config"
+log=$KHO_LOGS/kernel-build$KHO_SUFFIX.log
 kmake() { make -C "$KHO_SRC" O="$KHO_OBJ" ARCH=x86_64 "$@"; }
 
-cfg_hash=$(cat "$frag" | sha256sum | cut -d' ' -f1)
+cfg_hash=$(cat $frags | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$KHO_OBJ/.kho-config" 2>/dev/null)" != "$cfg_hash" ] ||
 		[ ! -f "$KHO_OBJ/.config" ]; then
-	echo "kernel: configuring (tinyconfig + $(basename "$frag"))"
+	echo "kernel$KHO_SUFFIX: configuring (tinyconfig + $(cd "$KHO_ROOT/scripts/config" && echo $(basename -a $frags)))"
 	mkdir -p "$KHO_OBJ"
 	{
 		kmake tinyconfig
 		"$KHO_SRC/scripts/kconfig/merge_config.sh" -O "$KHO_OBJ" -m \
-			"$KHO_OBJ/.config" "$frag"
+			"$KHO_OBJ/.config" $frags
 		kmake olddefconfig
-	} > "$KHO_LOGS/kernel-config.log" 2>&1 ||
-		die "configuration failed, see $KHO_LOGS/kernel-config.log"
-	# Every option the fragment asks for must have survived olddefconfig.
+	} > "$KHO_LOGS/kernel-config$KHO_SUFFIX.log" 2>&1 ||
+		die "configuration failed, see $KHO_LOGS/kernel-config$KHO_SUFFIX.log"
+	# Every option the fragments ask for must have survived olddefconfig;
+	# a later fragment's value wins over an earlier one's.
 	bad=0
 	while IFS= read -r line; do
 		case "$line" in
@@ -41,12 +44,13 @@ if [ "$(cat "$KHO_OBJ/.kho-config" 2>/dev/null)" != "$cfg_hash" ] ||
 				bad=1
 			fi ;;
 		esac
-	done < "$frag"
+	done < <(cat $frags | grep '^CONFIG_' | awk -F= '{ v[$1] = $0; if (!($1 in o)) o[$1] = n++ }
+		END { for (k in v) print o[k] "\t" v[k] }' | sort -n | cut -f2)
 	[ $bad -eq 0 ] || die "config fragment not fully applied"
 	echo "$cfg_hash" > "$KHO_OBJ/.kho-config"
 fi
 
-echo "kernel: building bzImage with -j$KHO_JOBS (log: ${log#$KHO_ROOT/})"
+echo "kernel$KHO_SUFFIX: building bzImage with -j$KHO_JOBS (log: ${log#$KHO_ROOT/})"
 start=$(date +%s)
 set +e
 kmake -j"$KHO_JOBS" bzImage 2>&1 | tee "$log" |
@@ -59,4 +63,4 @@ if [ "$rc" -ne 0 ]; then
 	die "kernel build failed, see $log"
 fi
 steps=$(grep -cE '^  [A-Z]+ ' "$log" || true)
-echo "kernel: bzImage ready in $(($(date +%s) - start)) s ($steps build steps)"
+echo "kernel$KHO_SUFFIX: bzImage ready in $(($(date +%s) - start)) s ($steps build steps)"

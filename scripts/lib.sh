@@ -4,7 +4,12 @@
 KHO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KHO_BUILD=${KHO_BUILD:-$KHO_ROOT/build}
 KHO_SRC=$KHO_BUILD/src
-KHO_OBJ=$KHO_BUILD/obj
+# KHO_VARIANT=debug: the debug test kernel (scripts/config/kho-debug.config
+# on top of the test kernel's) in build/obj-debug, its initramfs in
+# build/initramfs-debug.cpio.
+KHO_VARIANT=${KHO_VARIANT:-}
+KHO_SUFFIX=${KHO_VARIANT:+-$KHO_VARIANT}
+KHO_OBJ=$KHO_BUILD/obj$KHO_SUFFIX
 KHO_LOGS=$KHO_BUILD/logs
 KHO_JOBS=${KHO_JOBS:-$(($(nproc) + 1))}
 KHO_SOURCE_TARBALL=${KHO_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}

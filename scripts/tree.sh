@@ -30,7 +30,7 @@ pristine=$pristine/linux-source-6.12
 
 if [ "$(cat "$KHO_SRC/.kho-base" 2>/dev/null)" != "$ver" ]; then
 	echo "tree: creating build/src from the pristine tree"
-	rm -rf "$KHO_SRC" "$KHO_OBJ"
+	rm -rf "$KHO_SRC" "$KHO_BUILD"/obj "$KHO_BUILD"/obj-*
 	cp -al "$pristine" "$KHO_SRC"
 	echo "$ver" > "$KHO_SRC/.kho-base"
 fi
