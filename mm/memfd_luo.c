@@ -7,13 +7,17 @@
  * Outgoing kernel:
  *  - PRESERVE_FD (memfd_luo_preserve()) pins every folio the file has
  *    (FOLL_LONGTERM: a folio in KHO scratch, which is CMA, migrates out
- *    first) and swaps in what is swapped out.  Holes stay holes.
+ *    first), swaps in what is swapped out and preserves every pinned folio
+ *    through KHO right away, so that kexec -e has little left to do.
+ *    Holes stay holes.
  *  - kexec -e (memfd_luo_freeze()) brings the pins up to date with the
- *    file as it is then: folios written since are pinned, folios truncated
- *    or punched out are dropped.  So size changes and hole punches after
- *    PRESERVE_FD are carried into the handover.  Every pinned folio and
- *    the index pages listing them are preserved through KHO.
- *  - Closing the session (memfd_luo_unpreserve()) drops the pins.
+ *    file as it is then: folios written since are pinned and preserved,
+ *    folios truncated or punched out are unpreserved and dropped.  So size
+ *    changes and hole punches after PRESERVE_FD are carried into the
+ *    handover.  Then it writes the index pages listing the folios and
+ *    preserves them.
+ *  - Closing the session (memfd_luo_unpreserve()) unpreserves and drops
+ *    every folio.
  *
  * Next kernel: memfd_luo_retrieve() restores every folio, with its order,
  * into a new shmem file at its old index, and puts back size, position,
@@ -51,24 +55,27 @@
 /**
  * struct memfd_luo - a memfd preserved in a session of this kernel
  * @file: the file, with a reference
- * @folios: pinned folios by their first page index
+ * @c: the KHO client that preserves its memory
+ * @folios: pinned folios by their first page index, each preserved
+ *	through KHO
  * @nr: number of @folios
- * @idx: while frozen: the index pages, in list order
+ * @bytes: bytes of memory @folios hold
+ * @idx: while frozen: the index pages, in list order, preserved too
  * @nr_idx: how many
- * @frozen: the folios and index pages are preserved through KHO
- * @bytes: while frozen: bytes of memory the folios and index pages hold
+ * @frozen: the index pages are written and preserved
  * @size: while frozen: file size
  * @pos: while frozen: file position
  * @seals: while frozen: seals
  */
 struct memfd_luo {
 	struct file *file;
+	struct kho_client *c;
 	struct xarray folios;
 	unsigned long nr;
+	u64 bytes;
 	struct page **idx;
 	unsigned long nr_idx;
 	bool frozen;
-	u64 bytes;
 	loff_t size;
 	loff_t pos;
 	int seals;
@@ -103,16 +110,22 @@ static int memfd_luo_supported(struct file *file)
 /*
  * The next run of page indices in [@idx, @last] that hold a folio not
  * pinned yet, or a swap entry: [*@first, *@end].  A pinned folio that is
- * still in the file at its index ends a run.
+ * still in the file at its index ends a run.  The page cache and
+ * m->folios (which only changes under luo_lock, held) are walked side by
+ * side: a file of hundreds of thousands of kept folios costs two walks,
+ * not a lookup per folio.
  */
 static bool memfd_luo_next_run(struct memfd_luo *m, pgoff_t idx, pgoff_t last,
 			       pgoff_t *first, pgoff_t *end)
 {
 	XA_STATE(xas, &m->file->f_mapping->i_pages, idx);
+	XA_STATE(kept, &m->folios, idx);
+	struct folio *k;
 	bool found = false;
 	void *entry;
 
 	rcu_read_lock();
+	k = xas_find(&kept, ULONG_MAX);
 	xas_for_each(&xas, entry, last) {
 		pgoff_t s, n;
 
@@ -126,7 +139,9 @@ static bool memfd_luo_next_run(struct memfd_luo *m, pgoff_t idx, pgoff_t last,
 
 			s = folio->index;
 			n = folio_nr_pages(folio);
-			if (xa_load(&m->folios, s) == folio) {
+			while (k && kept.xa_index < s)
+				k = xas_next_entry(&kept, ULONG_MAX);
+			if (k == folio && kept.xa_index == s) {
 				if (found)
 					break;
 				continue;
@@ -148,7 +163,52 @@ static bool memfd_luo_next_run(struct memfd_luo *m, pgoff_t idx, pgoff_t last,
 	return found;
 }
 
-/* Pin the folios over page indices [first, end] into m->folios. */
+/* Stop keeping @folio, at @index of m->folios: unpreserve and unpin it. */
+static void memfd_luo_drop(struct memfd_luo *m, pgoff_t index,
+			   struct folio *folio)
+{
+	xa_erase(&m->folios, index);
+	kho_client_unpreserve_folio(m->c, folio);
+	m->bytes -= folio_size(folio);
+	m->nr--;
+	unpin_folio(folio);
+}
+
+/*
+ * Keep @folio, pinned, at its index of m->folios: preserve it.  A folio
+ * kept there before is dropped.  On error @folio is unpinned.
+ */
+static int memfd_luo_keep(struct memfd_luo *m, struct folio *folio)
+{
+	struct folio *old = xa_load(&m->folios, folio->index);
+	int err;
+
+	if (old == folio) {
+		/* Pinned twice: kept already. */
+		unpin_folio(folio);
+		return 0;
+	}
+	if (old)
+		memfd_luo_drop(m, folio->index, old);
+	err = kho_client_preserve_folio(m->c, folio);
+	if (err) {
+		pr_err("cannot preserve the folio at index %lu (%d)\n",
+		       folio->index, err);
+		unpin_folio(folio);
+		return err;
+	}
+	err = xa_err(xa_store(&m->folios, folio->index, folio, GFP_KERNEL));
+	if (err) {
+		kho_client_unpreserve_folio(m->c, folio);
+		unpin_folio(folio);
+		return err;
+	}
+	m->bytes += folio_size(folio);
+	m->nr++;
+	return 0;
+}
+
+/* Pin and preserve the folios over page indices [first, end]. */
 static int memfd_luo_pin_run(struct memfd_luo *m, struct folio **batch,
 			     pgoff_t first, pgoff_t end)
 {
@@ -165,18 +225,12 @@ static int memfd_luo_pin_run(struct memfd_luo *m, struct folio **batch,
 		if (n <= 0)
 			return n ? n : -EIO;
 		for (i = 0; i < n; i++) {
-			struct folio *old;
+			int err = memfd_luo_keep(m, batch[i]);
 
-			old = xa_store(&m->folios, batch[i]->index, batch[i],
-				       GFP_KERNEL);
-			if (xa_is_err(old)) {
-				unpin_folios(batch + i, n - i);
-				return xa_err(old);
+			if (err) {
+				unpin_folios(batch + i + 1, n - i - 1);
+				return err;
 			}
-			if (old)
-				unpin_folio(old);
-			else
-				m->nr++;
 		}
 		start = (loff_t)folio_next_index(batch[n - 1]) << PAGE_SHIFT;
 	}
@@ -184,8 +238,9 @@ static int memfd_luo_pin_run(struct memfd_luo *m, struct folio **batch,
 }
 
 /*
- * Bring m->folios up to date with the file: pin what is new, drop the pins
- * of folios that left the file or lie past its end.
+ * Bring m->folios up to date with the file: pin and preserve what is new,
+ * drop folios that left the file or lie past its end.  On error what was
+ * kept so far stays kept (memfd_luo_unpreserve() drops it all).
  */
 static int memfd_luo_sync(struct memfd_luo *m)
 {
@@ -194,6 +249,10 @@ static int memfd_luo_sync(struct memfd_luo *m)
 	pgoff_t last = size ? (size - 1) >> PAGE_SHIFT : 0;
 	pgoff_t idx = 0, first, end;
 	struct folio **batch, *folio;
+	struct {
+		pgoff_t index;
+		struct folio *folio;
+	} gone[16];
 	unsigned long i;
 	int err = 0;
 
@@ -211,42 +270,58 @@ static int memfd_luo_sync(struct memfd_luo *m)
 	kfree(batch);
 	if (err)
 		return err;
-	xa_for_each(&m->folios, i, folio) {
-		/* Pinned, so the folio itself stays valid to look at. */
-		if (folio->mapping == mapping && folio->index == i &&
-		    (loff_t)i << PAGE_SHIFT < size)
-			continue;
-		xa_erase(&m->folios, i);
-		unpin_folio(folio);
-		m->nr--;
-	}
+	/* Look for folios that left, under RCU; drop them outside. */
+	idx = 0;
+	do {
+		XA_STATE(xas, &m->folios, idx);
+		unsigned int n = 0;
+
+		rcu_read_lock();
+		xas_for_each(&xas, folio, ULONG_MAX) {
+			/* Pinned, so the folio itself stays valid to look at. */
+			if (folio->mapping == mapping &&
+			    folio->index == xas.xa_index &&
+			    (loff_t)xas.xa_index << PAGE_SHIFT < size)
+				continue;
+			gone[n].index = xas.xa_index;
+			gone[n].folio = folio;
+			if (++n == ARRAY_SIZE(gone))
+				break;
+		}
+		rcu_read_unlock();
+		for (i = 0; i < n; i++)
+			memfd_luo_drop(m, gone[i].index, gone[i].folio);
+		idx = n == ARRAY_SIZE(gone) ? gone[n - 1].index + 1 : 0;
+	} while (idx);
 	return 0;
 }
 
-static void memfd_luo_unpin_all(struct memfd_luo *m)
+static void memfd_luo_drop_all(struct memfd_luo *m)
 {
 	struct folio *folio;
 	unsigned long i;
 
 	xa_for_each(&m->folios, i, folio)
-		unpin_folio(folio);
+		memfd_luo_drop(m, i, folio);
 	xa_destroy(&m->folios);
-	m->nr = 0;
 }
 
 /**
  * memfd_luo_preserve() - take a memfd into a session
  * @file: the file
+ * @c: the KHO client that preserves its memory
  * @out: the new state, on success
  *
- * Pins every folio of the file; the file keeps them until the session
- * closes or the kexec happens.
+ * Pins every folio of the file and preserves it through @c; the file
+ * keeps them until the session closes or the kexec happens.
  *
  * Return: 0; -ENOENT if @file is not a memfd, -EOPNOTSUPP for a hugetlb
  * memfd, -EPROTONOSUPPORT for seals this version does not know; -ENOMEM,
- * or the error pinning gave.  On error nothing stays pinned.
+ * or the error pinning or preserving gave.  On error nothing stays pinned
+ * or preserved.
  */
-int memfd_luo_preserve(struct file *file, struct memfd_luo **out)
+int memfd_luo_preserve(struct file *file, struct kho_client *c,
+		       struct memfd_luo **out)
 {
 	struct memfd_luo *m;
 	int err;
@@ -258,10 +333,11 @@ int memfd_luo_preserve(struct file *file, struct memfd_luo **out)
 	if (!m)
 		return -ENOMEM;
 	m->file = get_file(file);
+	m->c = c;
 	xa_init(&m->folios);
 	err = memfd_luo_sync(m);
 	if (err) {
-		pr_err("preserve: cannot pin the memfd's folios (%d)\n", err);
+		pr_err("preserve: cannot keep the memfd's folios (%d)\n", err);
 		memfd_luo_unpreserve(m);
 		return err;
 	}
@@ -272,10 +348,12 @@ int memfd_luo_preserve(struct file *file, struct memfd_luo **out)
 /**
  * memfd_luo_unpreserve() - drop a memfd from its session
  * @m: its state; not frozen
+ *
+ * Every folio is unpreserved and unpinned: the memory is the file's alone.
  */
 void memfd_luo_unpreserve(struct memfd_luo *m)
 {
-	memfd_luo_unpin_all(m);
+	memfd_luo_drop_all(m);
 	fput(m->file);
 	kfree(m);
 }
@@ -295,24 +373,10 @@ static void memfd_luo_free_idx(struct memfd_luo *m, struct kho_client *c,
 	m->nr_idx = 0;
 }
 
-/* Unpreserve the folios of m->folios up to (not including) @stop. */
-static void memfd_luo_unpreserve_folios(struct memfd_luo *m,
-					struct kho_client *c,
-					struct folio *stop)
-{
-	struct folio *folio;
-	unsigned long i;
-
-	xa_for_each(&m->folios, i, folio) {
-		if (folio == stop)
-			break;
-		kho_client_unpreserve_folio(c, folio);
-	}
-}
-
 /* Write the index pages listing m->folios; preserve them. */
 static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
 {
+	XA_STATE(xas, &m->folios, 0);
 	struct luo_memfd_index *ix = NULL;
 	unsigned long i, n, p = 0;
 	struct folio *folio;
@@ -329,14 +393,18 @@ static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
 			goto fail;
 		}
 	}
-	xa_for_each(&m->folios, i, folio) {
+	/* m->folios only changes under luo_lock, held. */
+	rcu_read_lock();
+	xas_for_each(&xas, folio, ULONG_MAX) {
 		phys_addr_t phys = PFN_PHYS(folio_pfn(folio));
 
+		i = xas.xa_index;
 		if (ix && luo_memfd_index_add(ix, i, phys, folio_order(folio)))
 			continue;
 		ix = page_address(m->idx[p++]);
 		luo_memfd_index_add(ix, i, phys, folio_order(folio));
 	}
+	rcu_read_unlock();
 	for (p = 0; p < n; p++) {
 		ix = page_address(m->idx[p]);
 		if (p + 1 < n)
@@ -354,20 +422,19 @@ fail:
 }
 
 /**
- * memfd_luo_freeze() - preserve a memfd's memory for the kexec
+ * memfd_luo_freeze() - make a memfd ready for the kexec
  * @m: its state
- * @c: the live-update KHO client
  *
- * Brings the pins up to date with the file, preserves every folio and
- * writes and preserves the index pages.  Called from KHO's FINALIZE.
+ * Brings the kept folios up to date with the file (preserving what was
+ * written since PRESERVE_FD, dropping what left), then writes and
+ * preserves the index pages.  Called from KHO's FINALIZE.
  *
- * Return: 0, or an error with nothing preserved.
+ * Return: 0, or an error with no index page preserved (the folios stay
+ * kept: the session still holds the memfd).
  */
-int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c)
+int memfd_luo_freeze(struct memfd_luo *m)
 {
 	struct inode *inode = file_inode(m->file);
-	struct folio *folio;
-	unsigned long i;
 	int err;
 
 	inode_lock_shared(inode);
@@ -378,23 +445,9 @@ int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c)
 		return err;
 	m->seals = memfd_fcntl(m->file, F_GET_SEALS, 0);
 	m->pos = READ_ONCE(m->file->f_pos);
-	m->bytes = 0;
-	xa_for_each(&m->folios, i, folio) {
-		err = kho_client_preserve_folio(c, folio);
-		if (err) {
-			pr_err("freeze: cannot preserve the folio at index %lu (%d)\n",
-			       i, err);
-			memfd_luo_unpreserve_folios(m, c, folio);
-			return err;
-		}
-		m->bytes += folio_size(folio);
-	}
-	err = memfd_luo_write_idx(m, c);
-	if (err) {
-		memfd_luo_unpreserve_folios(m, c, NULL);
+	err = memfd_luo_write_idx(m, m->c);
+	if (err)
 		return err;
-	}
-	m->bytes += (u64)m->nr_idx << PAGE_SHIFT;
 	m->frozen = true;
 	return 0;
 }
@@ -402,14 +455,14 @@ int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c)
 /**
  * memfd_luo_unfreeze() - undo memfd_luo_freeze() after an abort
  * @m: its state
- * @c: the live-update KHO client
+ *
+ * The index pages go; the folios stay kept for the next freeze.
  */
-void memfd_luo_unfreeze(struct memfd_luo *m, struct kho_client *c)
+void memfd_luo_unfreeze(struct memfd_luo *m)
 {
 	if (!m->frozen)
 		return;
-	memfd_luo_unpreserve_folios(m, c, NULL);
-	memfd_luo_free_idx(m, c, m->nr_idx);
+	memfd_luo_free_idx(m, m->c, m->nr_idx);
 	m->frozen = false;
 }
 
@@ -424,7 +477,7 @@ void memfd_luo_desc(struct memfd_luo *m, struct luo_memfd_desc *d)
 	d->pos = m->pos;
 	d->index = m->nr_idx ? page_to_phys(m->idx[0]) : 0;
 	d->nr = m->nr;
-	d->bytes = m->bytes;
+	d->bytes = m->bytes + ((u64)m->nr_idx << PAGE_SHIFT);
 	d->flags = m->file->f_flags & LUO_MEMFD_FLAGS_KNOWN;
 	d->seals = m->seals;
 	d->mode = file_inode(m->file)->i_mode & 0777;

@@ -30,6 +30,7 @@
 #include <linux/io.h>
 #include <linux/kho.h>
 #include <linux/kho/liveupdate.h>
+#include <linux/ktime.h>
 #include <linux/libfdt.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -125,7 +126,7 @@ static void luo_thaw_files(struct luo_session *stop_s, struct luo_file *stop)
 		list_for_each_entry(f, &s->files, list) {
 			if (f == stop)
 				return;
-			memfd_luo_unfreeze(f->memfd, luo_client);
+			memfd_luo_unfreeze(f->memfd);
 		}
 		if (s == stop_s)
 			return;
@@ -209,6 +210,7 @@ static int luo_build_fdt(struct kho_serialization *ser)
 /* KHO FINALIZE: freeze every outgoing session and describe it. */
 static int luo_freeze(struct kho_serialization *ser)
 {
+	ktime_t start = ktime_get();
 	struct luo_session *s;
 	struct luo_file *f;
 	unsigned int n = 0;
@@ -222,7 +224,7 @@ static int luo_freeze(struct kho_serialization *ser)
 	}
 	list_for_each_entry(s, &luo_out, list) {
 		list_for_each_entry(f, &s->files, list) {
-			err = memfd_luo_freeze(f->memfd, luo_client);
+			err = memfd_luo_freeze(f->memfd);
 			if (err) {
 				pr_err("freeze: session %s, token %llu: %d\n",
 				       s->name, f->token, err);
@@ -238,7 +240,8 @@ static int luo_freeze(struct kho_serialization *ser)
 			luo_thaw_files(NULL, NULL);
 			return err;
 		}
-		pr_info("froze %u sessions for the kexec\n", n);
+		pr_info("froze %u sessions for the kexec in %lld us\n", n,
+			ktime_us_delta(ktime_get(), start));
 	}
 	luo_out_state.frozen = true;
 	return 0;

@@ -87,10 +87,11 @@ struct luo_file *luo_file_find(struct luo_session *s, u64 token);
 void luo_file_link(struct luo_session *s, struct luo_file *f);
 
 /* mm/memfd_luo.c */
-int memfd_luo_preserve(struct file *file, struct memfd_luo **out);
+int memfd_luo_preserve(struct file *file, struct kho_client *c,
+		       struct memfd_luo **out);
 void memfd_luo_unpreserve(struct memfd_luo *m);
-int memfd_luo_freeze(struct memfd_luo *m, struct kho_client *c);
-void memfd_luo_unfreeze(struct memfd_luo *m, struct kho_client *c);
+int memfd_luo_freeze(struct memfd_luo *m);
+void memfd_luo_unfreeze(struct memfd_luo *m);
 void memfd_luo_desc(struct memfd_luo *m, struct luo_memfd_desc *d);
 struct file *memfd_luo_retrieve(const struct luo_memfd_desc *d,
 				struct kho_client *c);

@@ -151,7 +151,7 @@ static int luo_preserve_fd(struct luo_session *s, void __user *uarg)
 		err = -EEXIST;
 	}
 	if (!err) {
-		err = memfd_luo_preserve(file, &f->memfd);
+		err = memfd_luo_preserve(file, luo_client, &f->memfd);
 		if (err)
 			xa_erase(&luo_inodes, (unsigned long)f->inode);
 	}

@@ -591,9 +591,9 @@ TESTS = [
                checks=("hop1.ktest-a", "hop1.ktest-a.claimed", "reported", "unknown",
                        "memfree", "released")),
     luo_test("luo_memfd_survives", "memfd", mem="3G", timeout=480,
-             a=("thp_in_a", "sparse_in_a"),
+             a=("thp_in_a", "sparse_in_a", "preserved_at_once", "changed_in_a"),
              b=("state", "retrieve_session", "finish") +
-               luo_files("small", "thp", "big", "sparse", "sealed"),
+               luo_files("small", "thp", "big", "sparse", "sealed", "changed"),
              post=a_committed_at_kexec),
     luo_test("luo_sessions", "errors",
              a=("second_opener", "second_process", "create", "name_collision",
@@ -619,18 +619,19 @@ TESTS = [
                 "memfree", "release_log", "gone", "retrieve_released", "wanted",
                 "finish") + luo_files("wanted", retrieved=False)),
     luo_test("luo_reboot_fail", "light", extra="luo.fail=1",
-             a=("thp_in_a", "sparse_in_a", "kexec_fails", "logged", "not_finalized",
+             a=("thp_in_a", "sparse_in_a", "preserved_at_once", "changed_in_a",
+                "kexec_fails", "logged", "not_finalized",
                 "sessions_intact", "still_loaded"),
              b=("state", "retrieve_session", "finish") +
-               luo_files("small", "thp", "sparse", "sealed")),
+               luo_files("small", "thp", "sparse", "sealed", "changed")),
     luo_test("luo_chain3", "light", extra="luo.chain=1", timeout=600,
-             a=("thp_in_a", "sparse_in_a"),
+             a=("thp_in_a", "sparse_in_a", "preserved_at_once", "changed_in_a"),
              b=tuple("b." + c for c in ("state", "retrieve_session", "finish",
                                         "preserve_again", "state_finish") +
-                     luo_files("small", "thp", "sparse", "sealed")) +
+                     luo_files("small", "thp", "sparse", "sealed", "changed")) +
                ("c_accepted",) +
                tuple("c." + c for c in ("state", "retrieve_session", "finish") +
-                     luo_files("small", "thp", "sparse", "sealed"))),
+                     luo_files("small", "thp", "sparse", "sealed", "changed"))),
     luo_test("luo_scale", "scale", mem="2G", a=("held",),
              b=("state_finish", "wide", "sessions")),
     QemuTest("load_no_fit", append="kho=on kho_scratch=4M,4M,4M kunit.enable=0",

@@ -597,10 +597,30 @@ static int64_t listed_bytes(const char *name)
 	return bytes;
 }
 
+/* Bytes KHO's outgoing side holds preserved for @client (out/preserved). */
+static int64_t kho_preserved(const char *client)
+{
+	FILE *f = fopen("/sys/kernel/debug/kho/out/preserved", "r");
+	char line[256], name[64];
+	int64_t bytes = -1, b;
+	unsigned long n;
+
+	if (!f)
+		die("kho/out/preserved");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lu %" SCNd64, name, &n, &b) == 3 &&
+		    !strcmp(name, client))
+			bytes = b;
+	}
+	fclose(f);
+	return bytes;
+}
+
 /* memfd, light: one session, memfds of every kind ("light": no 1 GiB). */
 static void hold_memfd(int dev, int big)
 {
 	int s = create_session(dev, "vm1"), fd, i;
+	int64_t before, after;
 	static const struct { uint64_t off, len; } sparse[] = {
 		{ 0, MIB }, { 17 * GIB, MIB }, { 63 * GIB + 2 * MIB, 2 * MIB },
 	};
@@ -654,10 +674,35 @@ static void hold_memfd(int dev, int big)
 	check(preserve(s, fd, 5) == 0, "preserve_sealed", "PRESERVE_FD sealed");
 	expect("vm1", 5, fd);
 	close(fd);
+
+	/*
+	 * Changed after PRESERVE_FD, which preserves its 6 MiB through KHO
+	 * at once: a hole punched, pages written into a hole, the file cut
+	 * short.  kexec -e carries it as it is then.
+	 */
+	fd = new_memfd("changed", 0, 8 * MIB);
+	fill(fd, 0, 6 * MIB, 9);
+	before = kho_preserved("liveupdate");
+	check(preserve(s, fd, 6) == 0, "preserve_changed", "PRESERVE_FD changed");
+	after = kho_preserved("liveupdate");
+	check(after - before == 6 * MIB, "preserved_at_once",
+	      "PRESERVE_FD preserves the memfd's memory in KHO: liveupdate "
+	      "%" PRId64 " -> %" PRId64 " bytes", before, after);
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, MIB, MIB))
+		die("punch");
+	fill(fd, 7 * MIB, 64 * 1024, 10);
+	fill(fd, 0, PAGE, 11);
+	if (ftruncate(fd, 7 * MIB + 32 * 1024))
+		die("truncate");
+	expect("vm1", 6, fd);
+	check(expects[nr_expects - 1].l.data == 5 * MIB + 32 * 1024,
+	      "changed_in_a", "A's changed memfd has %" PRIu64 " data bytes",
+	      expects[nr_expects - 1].l.data);
+	close(fd);
 }
 
 static const char *memfd_names[] = {
-	"", "small", "thp", "big", "sparse", "sealed",
+	"", "small", "thp", "big", "sparse", "sealed", "changed",
 };
 
 /*
