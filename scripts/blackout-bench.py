@@ -40,7 +40,7 @@ TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not 
 def one_run(kind, rep, args):
     log = os.path.join(BUILD, "logs", "bench", f"blackout-{kind}-{rep}.log")
     rc, text = run_guest("luo_blackout", f"kho=on kunit.enable=0 luo.bench={kind}",
-                         args.mem, log)
+                         args.mem, log, smp=args.smp)
     m, trouble = RESULT.search(text), TROUBLE.search(text)
     if rc != 0 or not m or trouble:
         why = trouble.group(0) if trouble else f"exit {rc}"
@@ -53,6 +53,7 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--reps", type=int, default=5, help="runs per configuration")
     p.add_argument("--mem", default="3G", help="guest memory (A and B)")
+    p.add_argument("--smp", type=int, default=2, help="vCPUs (A and B)")
     p.add_argument("--csv", default=os.path.join(BUILD, "bench-blackout.csv"))
     args = p.parse_args()
 
