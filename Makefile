@@ -5,7 +5,7 @@
 PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
-.PHONY: all deps tree kernel initramfs kernel-debug initramfs-debug test demo series shell run clean distclean help \
+.PHONY: all deps tree kernel initramfs kernel-debug initramfs-debug test test-debug demo series shell run clean distclean help \
 	bench bench-sim bench-boot bench-blackout fuzz
 
 all: initramfs
@@ -14,6 +14,7 @@ help:
 	@echo "make demo       build, boot, kexec and show what survived"
 	@echo "make test       the whole test suite (N passed, N failed)"
 	@echo "make test TESTS='plain_kexec kunit'   only these tests"
+	@echo "make test-debug TESTS='luo_memfd_survives'   QEMU tests on the debug kernel"
 	@echo "make run SCENARIO=name   one guest scenario, console on the terminal"
 	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
 	@echo "make series     export the work as a git-am series in build/series"
@@ -44,6 +45,9 @@ initramfs-debug: kernel-debug
 
 test: initramfs
 	@$(PYTHON) $(SELFTESTS)/run_tests.py $(TESTS)
+
+test-debug: initramfs-debug
+	@$(PYTHON) $(SELFTESTS)/run_tests.py --debug $(TESTS)
 
 demo: initramfs
 	@scripts/demo.sh
