@@ -358,14 +358,13 @@ void memfd_luo_unpreserve(struct memfd_luo *m)
 	kfree(m);
 }
 
-static void memfd_luo_free_idx(struct memfd_luo *m, struct kho_client *c,
-			       unsigned long preserved)
+static void memfd_luo_free_idx(struct memfd_luo *m, unsigned long preserved)
 {
 	unsigned long i;
 
 	for (i = 0; i < m->nr_idx; i++) {
 		if (i < preserved)
-			kho_client_unpreserve_folio(c, page_folio(m->idx[i]));
+			kho_client_unpreserve_folio(m->c, page_folio(m->idx[i]));
 		__free_page(m->idx[i]);
 	}
 	kvfree(m->idx);
@@ -374,7 +373,7 @@ static void memfd_luo_free_idx(struct memfd_luo *m, struct kho_client *c,
 }
 
 /* Write the index pages listing m->folios; preserve them. */
-static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
+static int memfd_luo_write_idx(struct memfd_luo *m)
 {
 	XA_STATE(xas, &m->folios, 0);
 	struct luo_memfd_index *ix = NULL;
@@ -409,15 +408,15 @@ static int memfd_luo_write_idx(struct memfd_luo *m, struct kho_client *c)
 		ix = page_address(m->idx[p]);
 		if (p + 1 < n)
 			ix->next = cpu_to_le64(page_to_phys(m->idx[p + 1]));
-		err = kho_client_preserve_folio(c, page_folio(m->idx[p]));
+		err = kho_client_preserve_folio(m->c, page_folio(m->idx[p]));
 		if (err) {
-			memfd_luo_free_idx(m, c, p);
+			memfd_luo_free_idx(m, p);
 			return err;
 		}
 	}
 	return 0;
 fail:
-	memfd_luo_free_idx(m, c, 0);
+	memfd_luo_free_idx(m, 0);
 	return err;
 }
 
@@ -445,7 +444,7 @@ int memfd_luo_freeze(struct memfd_luo *m)
 		return err;
 	m->seals = memfd_fcntl(m->file, F_GET_SEALS, 0);
 	m->pos = READ_ONCE(m->file->f_pos);
-	err = memfd_luo_write_idx(m, m->c);
+	err = memfd_luo_write_idx(m);
 	if (err)
 		return err;
 	m->frozen = true;
@@ -462,7 +461,7 @@ void memfd_luo_unfreeze(struct memfd_luo *m)
 {
 	if (!m->frozen)
 		return;
-	memfd_luo_free_idx(m, m->c, m->nr_idx);
+	memfd_luo_free_idx(m, m->nr_idx);
 	m->frozen = false;
 }
 
