@@ -208,17 +208,22 @@ static int __init kho_in_clients_init(void)
 		const fdt64_t *v = fdt_getprop(fdt, child, KHO_FDT_SUB_FDT, NULL);
 		unsigned int i;
 
-		/* The sub-FDT lies in its own client's memory or default's. */
+		/*
+		 * The sub-FDT lies in its own client's memory or default's;
+		 * only a client with a record (attached above) has any, so
+		 * none is created here.  A client whose record held nothing
+		 * but its sub-FDT stays until it is got and put again.
+		 */
+		mutex_lock(&kho_mem_lock);
 		for (i = 0; v && i < 2; i++) {
-			struct kho_client *c = kho_client_get(i ? KHO_DEFAULT_CLIENT :
-								 name);
+			struct kho_client *c;
 
-			if (IS_ERR(c))
-				continue;
-			kho_client_claim_phys(c, fdt64_ld(&v[0]),
-					      PAGE_ALIGN(fdt64_ld(&v[1])));
-			kho_client_put(c);
+			c = kho_client_lookup(i ? KHO_DEFAULT_CLIENT : name);
+			if (c)
+				kho_client_claim_phys(c, fdt64_ld(&v[0]),
+						      PAGE_ALIGN(fdt64_ld(&v[1])));
 		}
+		mutex_unlock(&kho_mem_lock);
 	}
 	if (err)
 		pr_err("cannot track the incoming preserved memory (%d); nothing can be restored\n",
