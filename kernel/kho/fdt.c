@@ -15,7 +15,7 @@
 
 /* FDT header, memory reservation map and string table, generously. */
 #define KHO_FDT_FIXED_BYTES	512
-/* One client node: name, two properties of two u64 each, structure. */
+/* One client node: name, up to three properties of two u64 each, structure. */
 #define KHO_FDT_CLIENT_BYTES	(128 + KHO_NAME_MAX)
 
 /**
@@ -89,6 +89,8 @@ int kho_fdt_write_root(void *buf, size_t size, const struct kho_range *scratch,
 		err = fdt_begin_node(buf, c->name);
 		if (!err && c->fdt.size)
 			err = kho_fdt_prop_range(buf, KHO_FDT_SUB_FDT, &c->fdt);
+		if (!err && c->blob.size)
+			err = kho_fdt_prop_range(buf, KHO_FDT_BLOB, &c->blob);
 		if (!err && c->mem.size)
 			err = kho_fdt_prop_range(buf, KHO_FDT_MEM, &c->mem);
 		err = err ?: fdt_end_node(buf);

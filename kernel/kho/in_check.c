@@ -445,6 +445,8 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 		c->name = name;
 		if (kho_in_prop_range(in, child, KHO_FDT_SUB_FDT, name,
 				      &c->fdt) ||
+		    kho_in_prop_range(in, child, KHO_FDT_BLOB, name,
+				      &c->blob) ||
 		    kho_in_prop_range(in, child, KHO_FDT_MEM, name, &c->mem))
 			return -EINVAL;
 		if (c->mem.size &&
@@ -579,31 +581,46 @@ static bool __init kho_in_next(struct kho_in *in, struct kho_range *r,
 }
 
 /*
- * Sub-FDTs must each lie in one preserved range of their own client or of
- * "default".  @subs lists the clients with a sub-FDT, sorted by its
- * address; the merge calls this for every range in address order, so one
- * cursor walks them all.
+ * Sub-FDTs and blobs must each lie in one preserved range of their own
+ * client or of "default".  @subs lists them sorted by address, each as
+ * client index * 2 + 1 for a blob; the merge calls kho_in_subs_see() for
+ * every range in address order, so one cursor walks them all.
  */
 struct kho_in_subs {
-	u8 idx[KHO_CLIENTS_MAX];
-	bool ok[KHO_CLIENTS_MAX];
+	u8 idx[2 * KHO_CLIENTS_MAX];
+	bool ok[2 * KHO_CLIENTS_MAX];
 	unsigned int nr;
 	unsigned int cur;
 };
 
+static const struct kho_range *kho_in_sub(const struct kho_in *in,
+					  const struct kho_in_subs *subs,
+					  unsigned int i)
+{
+	const struct kho_in_client *c = &in->clients[subs->idx[i] / 2];
+
+	return subs->idx[i] % 2 ? &c->blob : &c->fdt;
+}
+
 static void __init kho_in_subs_init(struct kho_in *in, struct kho_in_subs *subs)
 {
-	unsigned int i, j;
+	unsigned int i, j, k;
 
 	subs->nr = 0;
 	subs->cur = 0;
-	for (i = 0; i < in->nr_clients; i++) {
-		if (!in->clients[i].fdt.size)
+	for (i = 0; i < 2 * in->nr_clients; i++) {
+		const struct kho_in_client *c = &in->clients[i / 2];
+		const struct kho_range *r = i % 2 ? &c->blob : &c->fdt;
+
+		if (!r->size)
 			continue;
 		/* Insertion sort: a handful of entries. */
-		for (j = subs->nr; j && in->clients[subs->idx[j - 1]].fdt.addr >
-					in->clients[i].fdt.addr; j--)
-			subs->idx[j] = subs->idx[j - 1];
+		for (j = subs->nr; j; j--) {
+			k = subs->idx[j - 1];
+			if (kho_in_sub(in, subs, j - 1)->addr <= r->addr)
+				break;
+			subs->idx[j] = k;
+		}
 		subs->idx[j] = i;
 		subs->ok[subs->nr++] = false;
 	}
@@ -613,13 +630,14 @@ static void __init kho_in_subs_see(struct kho_in *in, struct kho_in_subs *subs,
 				   const struct kho_range *r, const char *client)
 {
 	while (subs->cur < subs->nr) {
-		const struct kho_in_client *c = &in->clients[subs->idx[subs->cur]];
+		const struct kho_range *sub = kho_in_sub(in, subs, subs->cur);
+		const char *name = in->clients[subs->idx[subs->cur] / 2].name;
 
-		if (c->fdt.addr >= r->addr + r->size)
+		if (sub->addr >= r->addr + r->size)
 			return;
-		subs->ok[subs->cur++] = c->fdt.addr >= r->addr &&
-			c->fdt.addr + c->fdt.size <= r->addr + r->size &&
-			(!strcmp(client, c->name) ||
+		subs->ok[subs->cur++] = sub->addr >= r->addr &&
+			sub->addr + sub->size <= r->addr + r->size &&
+			(!strcmp(client, name) ||
 			 !strcmp(client, KHO_DEFAULT_CLIENT));
 	}
 }
@@ -630,24 +648,30 @@ static int __init kho_in_check_subtrees(struct kho_in *in,
 	unsigned int i;
 
 	for (i = 0; i < subs->nr; i++) {
-		const struct kho_in_client *c = &in->clients[subs->idx[i]];
+		const struct kho_range *sub = kho_in_sub(in, subs, i);
+		const char *name = in->clients[subs->idx[i] / 2].name;
+		bool blob = subs->idx[i] % 2;
 
 		if (!subs->ok[i])
-			return kho_in_fail(in, "sub-FDT outside the client's preserved memory",
-					   c->name, c->fdt.addr, c->fdt.size);
-		if (i && kho_range_overlap(&c->fdt,
-					   &in->clients[subs->idx[i - 1]].fdt))
-			return kho_in_fail(in, "sub-FDTs overlap", c->name,
-					   c->fdt.addr, c->fdt.size);
-		if (c->fdt.size < sizeof(struct fdt_header))
+			return kho_in_fail(in, blob ?
+					   "blob outside the client's preserved memory" :
+					   "sub-FDT outside the client's preserved memory",
+					   name, sub->addr, sub->size);
+		if (i && kho_range_overlap(sub, kho_in_sub(in, subs, i - 1)))
+			return kho_in_fail(in, "sub-FDTs overlap", name,
+					   sub->addr, sub->size);
+		/* A blob is the client's own business: no format to check. */
+		if (blob)
+			continue;
+		if (sub->size < sizeof(struct fdt_header))
 			return kho_in_fail(in, "sub-FDT smaller than an FDT header",
-					   c->name, c->fdt.addr, c->fdt.size);
-		if (!IS_ALIGNED(c->fdt.addr, KHO_IN_FDT_ALIGN))
+					   name, sub->addr, sub->size);
+		if (!IS_ALIGNED(sub->addr, KHO_IN_FDT_ALIGN))
 			return kho_in_fail(in, "sub-FDT not 8-byte aligned",
-					   c->name, c->fdt.addr, c->fdt.size);
-		if (!kho_in_fdt_sound(phys_to_virt(c->fdt.addr), c->fdt.size))
-			return kho_in_fail(in, "sub-FDT is malformed", c->name,
-					   c->fdt.addr, c->fdt.size);
+					   name, sub->addr, sub->size);
+		if (!kho_in_fdt_sound(phys_to_virt(sub->addr), sub->size))
+			return kho_in_fail(in, "sub-FDT is malformed", name,
+					   sub->addr, sub->size);
 	}
 	return 0;
 }

@@ -149,6 +149,48 @@ int kho_restore_phys(phys_addr_t phys, size_t size)
 }
 EXPORT_SYMBOL_GPL(kho_restore_phys);
 
+/**
+ * kho_restore_pages() - take back pages preserved with kho_preserve_pages()
+ * @phys: physical address of the first page
+ * @nr_pages: number of pages, as preserved
+ *
+ * The pages come back as order-0 pages with one reference each.
+ *
+ * Return: the first page; NULL if the default client did not preserve
+ * exactly these pages or they were restored already.
+ */
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT ||
+	    kho_restore_phys(phys, nr_pages << PAGE_SHIFT))
+		return NULL;
+	return pfn_to_page(PHYS_PFN(phys));
+}
+EXPORT_SYMBOL_GPL(kho_restore_pages);
+
+/**
+ * kho_restore_free() - free memory kho_alloc_preserve() gave the previous
+ *	kernel
+ * @mem: its address in this kernel (phys_to_virt() of what was handed
+ *	over)
+ *
+ * Restores the folio and frees it.  Memory that was not preserved that
+ * way, or was restored already, is left alone, and that is logged.
+ */
+void kho_restore_free(void *mem)
+{
+	phys_addr_t phys = virt_to_phys(mem);
+	struct folio *folio = kho_restore_folio(phys);
+
+	if (!folio) {
+		pr_warn("restore_free: nothing preserved at %pa to free\n",
+			&phys);
+		return;
+	}
+	folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kho_restore_free);
+
 static void kho_in_free_pages(unsigned long pfn, unsigned long pages,
 			      void *arg)
 {
@@ -252,19 +294,26 @@ static int kho_in_client_node(const void *fdt, const char *name)
 }
 
 /**
- * kho_retrieve_subtree() - find a sub-FDT the previous kernel handed over
+ * kho_retrieve_subtree_blob() - find a sub-FDT or blob handed over by name
  * @name: the name given to kho_add_subtree() in the previous kernel
- * @phys: set to the sub-FDT's physical address
+ * @phys: set to its physical address
+ * @size: if not NULL, set to its size in bytes
  *
- * The sub-FDT was checked at boot and stays reserved.
+ * The kho_retrieve_subtree(name, phys, size) of Linux 6.19 and later.  A
+ * sub-FDT was checked at boot and stays reserved by KHO; a blob's pages
+ * were checked to be preserved by the client of that name or by default,
+ * which restores them (kho_restore_folio(), kho_restore_free()).
  *
- * Return: 0 on success; -ENOENT if no handover came or it has no sub-FDT
- * of that name.
+ * Return: 0 on success; -ENOENT if no handover came or it has nothing of
+ * that name.
  */
-int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
+int kho_retrieve_subtree_blob(const char *name, phys_addr_t *phys,
+			      size_t *size)
 {
-	const void *fdt;
+	static const char * const props[] = { KHO_FDT_SUB_FDT, KHO_FDT_BLOB };
 	const fdt64_t *v;
+	const void *fdt;
+	unsigned int i;
 	int node, len;
 
 	fdt = kho_in_root();
@@ -273,10 +322,42 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 	node = kho_in_client_node(fdt, name);
 	if (node < 0)
 		return -ENOENT;
-	v = fdt_getprop(fdt, node, KHO_FDT_SUB_FDT, &len);
-	if (!v || len != 2 * sizeof(*v))
-		return -ENOENT;
-	*phys = fdt64_ld(&v[0]);
-	return 0;
+	for (i = 0; i < ARRAY_SIZE(props); i++) {
+		v = fdt_getprop(fdt, node, props[i], &len);
+		if (!v || len != 2 * sizeof(*v))
+			continue;
+		*phys = fdt64_ld(&v[0]);
+		if (size)
+			*size = fdt64_ld(&v[1]);
+		return 0;
+	}
+	return -ENOENT;
 }
-EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree_blob);
+
+/**
+ * kho_retrieve_subtree_fdt() - find a sub-FDT handed over by name
+ * @name: the name given to kho_add_subtree() in the previous kernel
+ * @phys: set to the sub-FDT's physical address
+ *
+ * The kho_retrieve_subtree(name, phys) of Linux 6.16 to 6.18.
+ *
+ * Return: as kho_retrieve_subtree_blob().
+ */
+int kho_retrieve_subtree_fdt(const char *name, phys_addr_t *phys)
+{
+	return kho_retrieve_subtree_blob(name, phys, NULL);
+}
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree_fdt);
+
+/**
+ * is_kho_boot() - was this kernel booted with a handover?
+ *
+ * Return: true if a handover came and passed the checks at boot; false
+ * before kho_populate() ran, and always in a kernel booted with kho=off.
+ */
+bool is_kho_boot(void)
+{
+	return !!kho_in_root();
+}
+EXPORT_SYMBOL_GPL(is_kho_boot);

@@ -71,11 +71,13 @@ struct kho_range {
  * struct kho_fdt_client - what the root FDT records for one client
  * @name: client name, at most %KHO_NAME_MAX characters
  * @fdt: the client's sub-FDT, or size 0 if it added none
+ * @blob: the client's blob, or size 0 if it added none
  * @mem: the client's preserved-memory record, or size 0 if none
  */
 struct kho_fdt_client {
 	const char *name;
 	struct kho_range fdt;
+	struct kho_range blob;
 	struct kho_range mem;
 };
 
@@ -178,11 +180,13 @@ u64 kho_in_claim_rest(struct kho_in_mem *in,
  * struct kho_in_client - one client of an incoming handover
  * @name: its name, pointing into the root FDT
  * @fdt: its sub-FDT, or size 0
+ * @blob: its blob (not an FDT, or not read as one), or size 0
  * @mem: its preserved-memory record, or size 0
  */
 struct kho_in_client {
 	const char *name;
 	struct kho_range fdt;
+	struct kho_range blob;
 	struct kho_range mem;
 };
 
@@ -325,16 +329,20 @@ void kho_out_release(void);
 void kho_set_state(enum kho_out_state state);
 
 /**
- * struct kho_subtree - a sub-FDT added during FINALIZE
- * @list: entry in &struct kho_serialization.subtrees
+ * struct kho_subtree - a sub-FDT or blob handed to the next kernel
+ * @list: entry in &struct kho_serialization.subtrees (added during
+ *	FINALIZE, or copied there at FINALIZE from kho_standing_subtrees),
+ *	or in kho_standing_subtrees (added with kho_add_subtree_blob())
  * @name: name given to kho_add_subtree()
- * @fdt: physical address and total size of the sub-FDT
+ * @fdt: physical address and size of the sub-FDT or blob
+ * @is_blob: written as the client's "blob" property, not "fdt"
  * @blob: debugfs blob wrapper for out/sub_fdts/<name>
  */
 struct kho_subtree {
 	struct list_head list;
 	char name[KHO_NAME_MAX + 1];
 	struct kho_range fdt;
+	bool is_blob;
 	struct debugfs_blob_wrapper blob;
 };
 

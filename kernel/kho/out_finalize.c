@@ -6,8 +6,10 @@
  *
  * Locking: kho_lock serializes finalize, abort, notifier (un)registration
  * and the outgoing debugfs files; notifier callbacks run under it, so they
- * must not register or unregister notifiers.  Lock order: kho_lock, then
- * kho_pres_sem (out_preserve.c), then kho_mem_lock.
+ * must not register or unregister notifiers.  kho_standing_lock guards the
+ * subtrees added outside FINALIZE (the API of Linux 6.19 and later).  Lock
+ * order: kho_lock, then kho_pres_sem (out_preserve.c), then
+ * kho_standing_lock, then kho_mem_lock.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -31,6 +33,10 @@
 DEFINE_MUTEX(kho_lock);
 
 static RAW_NOTIFIER_HEAD(kho_chain);
+
+/* Subtrees added with kho_add_subtree_blob(), until removed. */
+static DEFINE_MUTEX(kho_standing_lock);
+static LIST_HEAD(kho_standing_subtrees);
 
 struct kho_out kho_out;
 
@@ -88,54 +94,194 @@ int unregister_kho_notifier(struct notifier_block *nb)
 }
 EXPORT_SYMBOL_GPL(unregister_kho_notifier);
 
+/* Is @name taken in @list?  The list's lock held. */
+static bool kho_subtree_named(struct list_head *list, const char *name)
+{
+	struct kho_subtree *t;
+
+	list_for_each_entry(t, list, list) {
+		if (!strcmp(t->name, name))
+			return true;
+	}
+	return false;
+}
+
+/* Does client @name or default preserve [phys, phys + size)? */
+static bool kho_subtree_preserved(const char *name, phys_addr_t phys,
+				  size_t size, const char *what)
+{
+	bool ok;
+
+	mutex_lock(&kho_mem_lock);
+	ok = kho_preserved_by(name, phys, size) ||
+	     kho_preserved_by(KHO_DEFAULT_CLIENT, phys, size);
+	mutex_unlock(&kho_mem_lock);
+	if (!ok)
+		pr_err("%s %s at %pa is not in memory preserved by client %s or %s\n",
+		       what, name, &phys, name, KHO_DEFAULT_CLIENT);
+	return ok;
+}
+
+static struct kho_subtree *kho_subtree_new(const char *name, phys_addr_t phys,
+					   size_t size, bool is_blob)
+{
+	struct kho_subtree *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	strscpy(t->name, name);
+	t->fdt.addr = phys;
+	t->fdt.size = size;
+	t->is_blob = is_blob;
+	return t;
+}
+
 /**
- * kho_add_subtree() - hand a sub-FDT over to the next kernel
+ * kho_add_subtree_fdt() - hand a sub-FDT over to the next kernel
  * @ser: the serialization passed to the FINALIZE callback
  * @name: name of the subtree (normally the client's name): 1 to 31
  *	characters, no '/' or '@'
  * @fdt: a finished FDT in memory preserved by the client of the same name
  *	or by the default client
  *
- * In the next kernel kho_retrieve_subtree(@name) returns its address.
+ * The kho_add_subtree(ser, name, fdt) of Linux 6.16 to 6.18, which
+ * kho_add_subtree() selects when its first argument is a
+ * &struct kho_serialization.  In the next kernel kho_retrieve_subtree()
+ * returns its address.
  *
  * Return: 0 on success; -EINVAL for a bad name, a malformed FDT or one
  * outside preserved memory; -EEXIST if @name was added already; -ENOMEM.
  */
-int kho_add_subtree(struct kho_serialization *ser, const char *name,
-		    void *fdt)
+int kho_add_subtree_fdt(struct kho_serialization *ser, const char *name,
+			void *fdt)
 {
 	struct kho_subtree *t;
 	phys_addr_t phys;
 	size_t size;
-	bool ok;
 
 	if (!kho_name_ok(name) || !fdt || fdt_check_header(fdt))
 		return -EINVAL;
 	phys = virt_to_phys(fdt);
 	size = fdt_totalsize(fdt);
-	list_for_each_entry(t, &ser->subtrees, list) {
-		if (!strcmp(t->name, name))
-			return -EEXIST;
-	}
-	mutex_lock(&kho_mem_lock);
-	ok = kho_preserved_by(name, phys, size) ||
-	     kho_preserved_by(KHO_DEFAULT_CLIENT, phys, size);
-	mutex_unlock(&kho_mem_lock);
-	if (!ok) {
-		pr_err("sub-FDT %s at %pa is not in memory preserved by client %s or %s\n",
-		       name, &phys, name, KHO_DEFAULT_CLIENT);
+	if (kho_subtree_named(&ser->subtrees, name))
+		return -EEXIST;
+	if (!kho_subtree_preserved(name, phys, size, "sub-FDT"))
 		return -EINVAL;
-	}
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kho_subtree_new(name, phys, size, false);
 	if (!t)
 		return -ENOMEM;
-	strscpy(t->name, name);
-	t->fdt.addr = phys;
-	t->fdt.size = size;
 	list_add_tail(&t->list, &ser->subtrees);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kho_add_subtree);
+EXPORT_SYMBOL_GPL(kho_add_subtree_fdt);
+
+/**
+ * kho_add_subtree_blob() - hand a blob over to the next kernel by name
+ * @name: its name: 1 to 31 characters, no '/' or '@'
+ * @blob: the blob, in any format, in memory preserved by the client of
+ *	the same name or by the default client (kho_alloc_preserve(), say)
+ * @size: its size in bytes
+ *
+ * The kho_add_subtree(name, blob, size) of Linux 6.19 and later, which
+ * kho_add_subtree() selects when its first argument is a name.  It may be
+ * called at any time before the handover is finalized (by debugfs or at
+ * kexec -e); the blob goes with every finalize until kho_remove_subtree().
+ * In the next kernel kho_retrieve_subtree() returns its address and size,
+ * and its pages are restored by whoever preserved them.
+ *
+ * Return: 0 on success; -EINVAL for a bad name, a NULL blob, a size of 0
+ * or a blob outside preserved memory; -EEXIST if @name was added already;
+ * -EBUSY once finalized; -EOPNOTSUPP if KHO is off; -ENOMEM.
+ */
+int kho_add_subtree_blob(const char *name, void *blob, size_t size)
+{
+	phys_addr_t phys = blob ? virt_to_phys(blob) : 0;
+	struct kho_subtree *t;
+	int err;
+
+	if (!kho_name_ok(name) || !blob || !size)
+		return -EINVAL;
+	err = kho_out_hold();
+	if (err)
+		return err;
+	mutex_lock(&kho_standing_lock);
+	if (kho_subtree_named(&kho_standing_subtrees, name))
+		err = -EEXIST;
+	else if (!kho_subtree_preserved(name, phys, size, "blob"))
+		err = -EINVAL;
+	t = err ? NULL : kho_subtree_new(name, phys, size, true);
+	if (t)
+		list_add_tail(&t->list, &kho_standing_subtrees);
+	else
+		err = err ?: -ENOMEM;
+	mutex_unlock(&kho_standing_lock);
+	kho_out_release();
+	return err;
+}
+EXPORT_SYMBOL_GPL(kho_add_subtree_blob);
+
+/**
+ * kho_remove_subtree() - stop handing a blob over
+ * @blob: the blob given to kho_add_subtree_blob()
+ *
+ * A handover finalized already keeps it until it is aborted; that is
+ * logged.  Its memory stays preserved: unpreserve it separately.
+ */
+void kho_remove_subtree(void *blob)
+{
+	phys_addr_t phys = virt_to_phys(blob);
+	struct kho_subtree *t, *found = NULL;
+	bool held = !kho_out_hold();
+
+	mutex_lock(&kho_standing_lock);
+	list_for_each_entry(t, &kho_standing_subtrees, list) {
+		if (t->fdt.addr == phys) {
+			found = t;
+			list_del(&t->list);
+			break;
+		}
+	}
+	mutex_unlock(&kho_standing_lock);
+	if (held)
+		kho_out_release();
+	else if (found && kho_is_enabled())
+		pr_warn("blob %s stays in the finalized handover until it is aborted\n",
+			found->name);
+	kfree(found);
+}
+EXPORT_SYMBOL_GPL(kho_remove_subtree);
+
+/*
+ * Copy the blobs added outside FINALIZE into this finalize's list, after
+ * the FINALIZE callbacks.  kho_lock held, state FINALIZED: their memory
+ * cannot change now.
+ */
+static int kho_add_standing(struct kho_serialization *ser)
+{
+	struct kho_subtree *t, *copy;
+	int err = 0;
+
+	mutex_lock(&kho_standing_lock);
+	list_for_each_entry(t, &kho_standing_subtrees, list) {
+		if (kho_subtree_named(&ser->subtrees, t->name)) {
+			pr_err("finalize: blob %s and a sub-FDT of the same name\n",
+			       t->name);
+			err = -EEXIST;
+		} else if (!kho_subtree_preserved(t->name, t->fdt.addr,
+						  t->fdt.size, "blob")) {
+			err = -EINVAL;
+		}
+		copy = err ? NULL : kho_subtree_new(t->name, t->fdt.addr,
+						    t->fdt.size, true);
+		if (!copy) {
+			err = err ?: -ENOMEM;
+			break;
+		}
+		list_add_tail(&copy->list, &ser->subtrees);
+	}
+	mutex_unlock(&kho_standing_lock);
+	return err;
+}
 
 static void kho_call_abort(void)
 {
@@ -238,7 +384,10 @@ static int kho_out_build(void)
 		}
 		if (i == nc)
 			fc[nc++].name = t->name;
-		fc[i].fdt = t->fdt;
+		if (t->is_blob)
+			fc[i].blob = t->fdt;
+		else
+			fc[i].fdt = t->fdt;
 	}
 	if (nc > KHO_CLIENTS_MAX) {
 		pr_err("finalize: more than %d clients\n", KHO_CLIENTS_MAX);
@@ -288,6 +437,8 @@ int kho_finalize(void)
 		}
 	}
 	kho_set_state(KHO_OUT_FINALIZED);
+	if (!err)
+		err = kho_add_standing(kho_out.ser);
 	if (!err) {
 		err = kho_out_build();
 		if (err)

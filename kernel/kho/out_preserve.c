@@ -15,6 +15,7 @@
 
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/io.h>
 #include <linux/kho.h>
 #include <linux/mm.h>
 #include <linux/percpu-rwsem.h>
@@ -244,6 +245,92 @@ int kho_unpreserve_phys(phys_addr_t phys, size_t size)
 			   kho_client_unpreserve_phys(c, phys, size);
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_phys);
+
+/**
+ * kho_preserve_pages() - preserve contiguous order-0 pages
+ * @page: the first page
+ * @nr_pages: how many
+ *
+ * The next kernel takes them back with kho_restore_pages(@phys, @nr_pages),
+ * as order-0 pages.
+ *
+ * Return: as kho_preserve_phys().
+ */
+int kho_preserve_pages(struct page *page, unsigned long nr_pages)
+{
+	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT)
+		return -EINVAL;
+	return kho_preserve_phys(page_to_phys(page), nr_pages << PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(kho_preserve_pages);
+
+/**
+ * kho_unpreserve_pages() - undo kho_preserve_pages()
+ * @page: the first page, as preserved
+ * @nr_pages: how many, as preserved
+ *
+ * Return: as kho_unpreserve_phys().
+ */
+int kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
+{
+	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT)
+		return -EINVAL;
+	return kho_unpreserve_phys(page_to_phys(page), nr_pages << PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_pages);
+
+/**
+ * kho_alloc_preserve() - allocate zeroed memory and preserve it
+ * @size: bytes wanted
+ *
+ * One folio of the smallest order that holds @size, preserved through
+ * the default client.  The next kernel finds it by its address (in a
+ * sub-FDT or blob) and frees it with kho_restore_free(), or restores it
+ * with kho_restore_folio().
+ *
+ * Return: its address; ERR_PTR(-EINVAL) for a size of 0 or above
+ * %MAX_PAGE_ORDER, -ENOMEM, or the error of kho_preserve_folio().
+ */
+void *kho_alloc_preserve(size_t size)
+{
+	struct folio *folio;
+	int err;
+
+	if (!size || get_order(size) > MAX_PAGE_ORDER)
+		return ERR_PTR(-EINVAL);
+	folio = folio_alloc(GFP_KERNEL | __GFP_ZERO, get_order(size));
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	err = kho_preserve_folio(folio);
+	if (err) {
+		folio_put(folio);
+		return ERR_PTR(err);
+	}
+	return folio_address(folio);
+}
+EXPORT_SYMBOL_GPL(kho_alloc_preserve);
+
+/**
+ * kho_unpreserve_free() - undo kho_alloc_preserve()
+ * @mem: what kho_alloc_preserve() returned
+ *
+ * Unpreserves and frees the folio.  If the unpreserve fails (-EBUSY once
+ * finalized: the handover points at it), the folio stays preserved and
+ * allocated, and that is logged.
+ */
+void kho_unpreserve_free(void *mem)
+{
+	struct folio *folio = virt_to_folio(mem);
+	int err = kho_unpreserve_folio(folio);
+
+	if (err) {
+		pr_warn("unpreserve_free: %pa stays preserved and allocated (%d)\n",
+			&(phys_addr_t){ virt_to_phys(mem) }, err);
+		return;
+	}
+	folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_free);
 
 /**
  * kho_preserve_folio() - preserve a folio for the next kernel

@@ -21,6 +21,11 @@
 #define KHO_FDT_CLIENTS			"clients"
 /* Client node: u64 (phys, size) of the client's sub-FDT. */
 #define KHO_FDT_SUB_FDT			"fdt"
+/*
+ * Client node: u64 (phys, size) of a blob in any format of the client's,
+ * added with the kho_add_subtree(name, blob, size) of Linux 6.19 and later.
+ */
+#define KHO_FDT_BLOB			"blob"
 /* Client node: u64 (phys, size) of the client's preserved-memory record. */
 #define KHO_FDT_MEM			"mem"
 

@@ -587,6 +587,15 @@ TESTS = [
     QemuTest("upstream_api", append="kho=on kunit.enable=0 kho_test_upstream=1",
              expect=["upstream_api." + c for c in (
                  "preserved", "finalize", "sub_fdt", "restored")]),
+    QemuTest("upstream_api_6_18", append="kho=on kunit.enable=0 kho_test_upstream618=1",
+             expect=["upstream_api_6_18." + c for c in (
+                 "not_kho_boot", "preserved", "finalize", "sub_fdt", "is_kho_boot",
+                 "folio", "pages", "vmalloc", "claimed")]),
+    QemuTest("upstream_api_7", append="kho=on kunit.enable=0 kho_test_upstream7=1",
+             expect=["upstream_api_7." + c for c in (
+                 "preserved", "not_finalized", "is_kho_boot", "blob_prop", "removed",
+                 "folio", "pages", "alloc_preserve", "vmalloc", "claimed")],
+             post=a_committed_at_kexec),
     folio_test("folios_survive", extra="kho_test_folios=300", checks=("freed",)),
     folio_test("restore_rules", extra="kho_test_folios=16",
                checks=("other_client", "never_preserved", "not_a_range", "freed")),
