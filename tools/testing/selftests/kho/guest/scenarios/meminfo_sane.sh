@@ -21,6 +21,12 @@ meminfo_kb()
 	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
 }
 
+# rsv_below_phys RSV PHYS: a plausible reserved size, below RAM?
+rsv_below_phys()
+{
+	[ -n "$1" ] && [ "${#1}" -lt 12 ] && [ "$1" -lt "$2" ]
+}
+
 meminfo_checks()
 {
 	local s=$1 phys avail rsv cma total cmatotal scratch freed managed diff
@@ -35,7 +41,7 @@ meminfo_checks()
 		awk '{ s += $1 } END { print s + 0 }')
 	echo "kho-test: $s: phys ${phys}K reserved ${rsv}K cma ${cma}K; MemTotal ${total} kB CmaTotal ${cmatotal} kB; scratch ${scratch} MiB; freed since ${freed}K"
 	kho_check $t.$s.reserved "$s: the Memory: line's reserved (${rsv}K) is below RAM (${phys}K)" \
-		[ -n "$rsv" -a "${#rsv}" -lt 12 ] && [ "$rsv" -lt "$phys" ]
+		rsv_below_phys "$rsv" "$phys"
 	kho_check $t.$s.cma_line "$s: the line counts scratch as managed (cma-reserved ${cma}K)" \
 		[ "$cma" = 0 ]
 	kho_check $t.$s.cma_total "$s: CmaTotal (${cmatotal} kB) is all of scratch (${scratch} MiB)" \
