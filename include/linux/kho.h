@@ -93,6 +93,7 @@ int kho_retrieve_subtree_blob(const char *name, phys_addr_t *phys,
 
 /* Boot hooks, called by mm and architecture code. */
 void kho_memory_init(void);
+int kho_pageblock_migratetype(unsigned long pfn, int mt);
 void kho_populate(phys_addr_t fdt, phys_addr_t fdt_size, phys_addr_t scratch,
 		  phys_addr_t scratch_size);
 bool kho_in_mark_scratch(void);
@@ -285,6 +286,11 @@ static inline int kho_retrieve_subtree_blob(const char *name,
 
 static inline void kho_memory_init(void)
 {
+}
+
+static inline int kho_pageblock_migratetype(unsigned long pfn, int mt)
+{
+	return mt;
 }
 
 static inline int kho_kexec_commit(void)

@@ -191,20 +191,38 @@ void kho_restore_free(void *mem)
 }
 EXPORT_SYMBOL_GPL(kho_restore_free);
 
+/* Free reserved pages in the largest naturally aligned blocks they make. */
 static void kho_in_free_pages(unsigned long pfn, unsigned long pages,
 			      void *arg)
 {
-	unsigned long i;
+	while (pages) {
+		unsigned int order = min_t(unsigned int, ilog2(pages),
+					   MAX_PAGE_ORDER);
+		struct page *page;
 
-	for (i = 0; i < pages; i++)
-		free_reserved_page(pfn_to_page(pfn + i));
+		if (pfn)
+			order = min_t(unsigned int, order, __ffs(pfn));
+		page = pfn_to_page(pfn);
+
+		/* Head with one reference, tails with none: one block. */
+		kho_in_revive_pages(page, 1UL << order, true);
+		__free_pages(page, order);
+		pfn += 1UL << order;
+		pages -= 1UL << order;
+	}
 	cond_resched();
 }
 
-/* Give every unclaimed item of @c to the page allocator; bytes freed. */
+/*
+ * Give every unclaimed item of @c to the page allocator; bytes freed.
+ * The per-CPU free lists are drained after, so MemFree shows all of it.
+ */
 u64 kho_in_release(struct kho_client *c)
 {
-	return kho_in_claim_rest(c->in, kho_in_free_pages, NULL);
+	u64 bytes = kho_in_claim_rest(c->in, kho_in_free_pages, NULL);
+
+	drain_all_pages(NULL);
+	return bytes;
 }
 
 /* Attach the incoming record of client @name; at core_initcall. */

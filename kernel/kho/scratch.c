@@ -36,6 +36,9 @@ struct kho_scratch_entry *kho_scratch_table __ro_after_init;
 /* Pages of the scratch pageblocks made CMA; counted after the Memory: line. */
 static unsigned long kho_cma_pages __initdata;
 
+/* Scratch pageblocks are CMA: set once in early boot, before SMP. */
+static bool kho_cma_ready __ro_after_init;
+
 static phys_addr_t __init kho_granule(void)
 {
 	return PAGE_SIZE << pageblock_order;
@@ -140,6 +143,56 @@ static int __init kho_reserve_scratch(void)
 	return 0;
 }
 
+/* Does the pageblock at @pfn lie wholly inside a scratch region? */
+static bool kho_scratch_pageblock(unsigned long pfn)
+{
+	phys_addr_t start = PFN_PHYS(pfn);
+	phys_addr_t end = start + (PAGE_SIZE << pageblock_order);
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		if (start >= kho_scratch[i].addr &&
+		    end <= kho_scratch[i].addr + kho_scratch[i].size)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * kho_pageblock_migratetype() - migratetype of a pageblock set up late
+ * @pfn: first page frame of the pageblock
+ * @mt: the migratetype memory init would give it
+ *
+ * With deferred struct page init, pageblocks beyond the first part of a
+ * node get their migratetype only when their struct pages are
+ * initialized, after kho_memory_init().  Memory init asks here, so a
+ * scratch pageblock stays CMA however late it is set up.
+ *
+ * Return: %MIGRATE_CMA for a scratch pageblock while KHO is on, else @mt.
+ */
+int kho_pageblock_migratetype(unsigned long pfn, int mt)
+{
+	if (!kho_cma_ready || !kho_scratch_pageblock(pfn))
+		return mt;
+	return MIGRATE_CMA;
+}
+
+/*
+ * The zone of @pfn from the node's zone spans: its struct page may not
+ * be initialized yet (deferred struct page init).
+ */
+static struct zone * __init kho_pfn_zone(unsigned long pfn)
+{
+	pg_data_t *pgdat = NODE_DATA(early_pfn_to_nid(pfn));
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		if (zone_spans_pfn(&pgdat->node_zones[z], pfn))
+			return &pgdat->node_zones[z];
+	}
+	return NULL;
+}
+
 /*
  * Make every pageblock of every scratch region a CMA pageblock, before
  * memblock_free_all(): its free pages reach the buddy allocator as CMA
@@ -147,7 +200,9 @@ static int __init kho_reserve_scratch(void)
  * init sections or initrd that a kexec placed in scratch.  Scratch
  * regions are pageblock aligned (kho_granule(), or as the previous kernel
  * handed them over, which the check requires page aligned only: a
- * pageblock that is partly outside stays as it is).
+ * pageblock that is partly outside stays as it is).  Pageblocks whose
+ * struct pages are initialized late keep it through
+ * kho_pageblock_migratetype().
  */
 static void __init kho_scratch_make_cma(void)
 {
@@ -160,13 +215,35 @@ static void __init kho_scratch_make_cma(void)
 					     kho_scratch[i].size);
 
 		for (; pfn + nr <= end; pfn += nr) {
-			struct page *page = pfn_to_page(pfn);
+			struct zone *zone = kho_pfn_zone(pfn);
 
-			set_pageblock_migratetype(page, MIGRATE_CMA);
-			page_zone(page)->cma_pages += nr;
+			if (WARN_ON_ONCE(!zone))
+				continue;
+			set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
+			zone->cma_pages += nr;
 			kho_cma_pages += nr;
 		}
 	}
+	kho_cma_ready = true;
+}
+
+/*
+ * Where struct pages start to be initialized late, per node: preserved
+ * memory and scratch may lie there, and tests check that they do.
+ */
+static void __init kho_report_deferred(void)
+{
+#ifdef CONFIG_DEFERRED_STRUCT_PAGE_INIT
+	int nid;
+
+	for_each_online_node(nid) {
+		unsigned long pfn = NODE_DATA(nid)->first_deferred_pfn;
+
+		if (pfn != ULONG_MAX)
+			pr_info("node %d: struct pages from %#llx on are initialized late\n",
+				nid, (u64)PFN_PHYS(pfn));
+	}
+#endif
 }
 
 /**
@@ -201,6 +278,7 @@ void __init kho_memory_init(void)
 					   kho_scratch[i].size);
 	}
 	kho_scratch_make_cma();
+	kho_report_deferred();
 }
 
 /*

@@ -17,6 +17,9 @@
  *	Leave client NAME unrestored (its memory stays unclaimed).
  * kho_test_folios.chain=1
  *	Keep what was restored and preserve it again for the next kernel.
+ * kho_test_folios.above=MiB
+ *	Preserve only memory at or above that physical address: whatever
+ *	is allocated below is held aside and freed once enough is found.
  *
  * Results are "kho-test-folios:" lines in the kernel log.  Everything runs
  * in one late initcall, then in the FINALIZE notifier under KHO's lock;
@@ -85,6 +88,10 @@ struct ktf_client {
 static unsigned long ktf_mib __initdata;
 static char ktf_skip[KHO_NAME_MAX + 1] __initdata;
 static bool ktf_chain __initdata;
+static phys_addr_t ktf_above __initdata;
+static phys_addr_t ktf_lowest __initdata = PHYS_ADDR_MAX;
+/* Pages allocated below ktf_above, held until ktf_make() is done. */
+static __initdata LIST_HEAD(ktf_low);
 static struct ktf_client ktf[KTF_CLIENTS];
 
 static int __init ktf_param(char *s)
@@ -106,6 +113,72 @@ static int __init ktf_param_chain(char *s)
 	return 0;
 }
 early_param("kho_test_folios.chain", ktf_param_chain);
+
+static int __init ktf_param_above(char *s)
+{
+	unsigned long mib;
+
+	if (kstrtoul(s, 0, &mib))
+		return -EINVAL;
+	ktf_above = (phys_addr_t)mib << 20;
+	return 0;
+}
+early_param("kho_test_folios.above", ktf_param_above);
+
+/* page_private() of a page held on ktf_low: its order, and this if a folio */
+#define KTF_LOW_FOLIO		0x100
+
+/*
+ * Is @p (of @order) at or above ktf_above?  If not, hold it on ktf_low,
+ * by its lru as its owner, so that the next allocation finds other memory.
+ */
+static bool __init ktf_high_enough(struct page *p, unsigned int order,
+				   bool folio)
+{
+	if (page_to_phys(p) >= ktf_above) {
+		ktf_lowest = min(ktf_lowest, page_to_phys(p));
+		return true;
+	}
+	set_page_private(p, order | (folio ? KTF_LOW_FOLIO : 0));
+	list_add(&p->lru, &ktf_low);
+	return false;
+}
+
+static struct page * __init ktf_alloc_pages(unsigned int order)
+{
+	struct page *p;
+
+	while ((p = alloc_pages(GFP_KERNEL, order)) &&
+	       !ktf_high_enough(p, order, false))
+		;
+	return p;
+}
+
+static struct folio * __init ktf_folio_alloc(unsigned int order)
+{
+	struct folio *f;
+
+	while ((f = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order)) &&
+	       !ktf_high_enough(&f->page, order, true))
+		;
+	return f;
+}
+
+static void __init ktf_free_low(void)
+{
+	struct page *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &ktf_low, lru) {
+		unsigned long v = page_private(p);
+
+		list_del(&p->lru);
+		set_page_private(p, 0);
+		if (v & KTF_LOW_FOLIO)
+			folio_put(page_folio(p));
+		else
+			__free_pages(p, v);
+	}
+}
 
 /* Pseudo-random contents: xorshift64 from @seed, one u64 per word. */
 static void ktf_fill(void *p, size_t size, u64 seed)
@@ -173,7 +246,7 @@ static int __init ktf_add(struct ktf_client *t, phys_addr_t phys, u64 size,
 }
 
 /* Allocate, fill and preserve @bytes of folios and a few ranges. */
-static int __init ktf_make(unsigned long bytes)
+static int __init ktf_make_items(unsigned long bytes)
 {
 	unsigned long done = 0, n = 0;
 	unsigned int i, k;
@@ -181,7 +254,7 @@ static int __init ktf_make(unsigned long bytes)
 
 	for (k = 0; k < KTF_CLIENTS; k++)
 		for (i = 0; i < KTF_RANGES; i++) {
-			struct page *p = alloc_pages(GFP_KERNEL, KTF_RANGE_ORDER);
+			struct page *p = ktf_alloc_pages(KTF_RANGE_ORDER);
 			u64 seed = get_random_u64();
 			size_t size = PAGE_SIZE << KTF_RANGE_ORDER;
 
@@ -201,9 +274,9 @@ static int __init ktf_make(unsigned long bytes)
 		struct folio *f;
 		u64 seed;
 
-		f = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+		f = ktf_folio_alloc(order);
 		while (!f && order)
-			f = folio_alloc(GFP_KERNEL | __GFP_NOWARN, --order);
+			f = ktf_folio_alloc(--order);
 		if (!f)
 			return -ENOMEM;
 		seed = get_random_u64();
@@ -221,6 +294,21 @@ static int __init ktf_make(unsigned long bytes)
 	ktf_vm_rec.seed = cpu_to_fdt64(get_random_u64());
 	ktf_fill(ktf_vm, KTF_VMALLOC_SIZE, fdt64_to_cpu(ktf_vm_rec.seed));
 	return kho_preserve_vmalloc(ktf_vm, &ktf_vm_rec.desc);
+}
+
+/*
+ * Allocate, fill and preserve @bytes of folios and a few ranges, then
+ * free what was held aside below kho_test_folios.above.
+ */
+static int __init ktf_make(unsigned long bytes)
+{
+	int err = ktf_make_items(bytes);
+
+	ktf_free_low();
+	if (!err && ktf_above)
+		pr_info("every folio and range at or above %#llx: lowest at %#llx\n",
+			(u64)ktf_above, (u64)ktf_lowest);
+	return err;
 }
 
 /* Map the preserved vmalloc area again and check it; keep it if @keep. */

@@ -597,6 +597,13 @@ TESTS = [
                  "folio", "pages", "alloc_preserve", "vmalloc", "claimed")],
              post=a_committed_at_kexec),
     folio_test("folios_survive", extra="kho_test_folios=300", checks=("freed",)),
+    QemuTest("deferred_init", mem="2G",
+             append="kho=on kunit.enable=0 kho_test_folios=128 kho_test_folios.above=1024 "
+                    "kho_test_folios.skip=ktest-b",
+             expect=["deferred_init." + c for c in (
+                 "late_a", "preserved", "above", "finalize", "accepted", "late_b",
+                 "deferred_ran", "scratch_late", "scratch_cma", "verdict", "ktest-a",
+                 "reported", "memtotal", "memfree", "released")]),
     folio_test("restore_rules", extra="kho_test_folios=16",
                checks=("other_client", "never_preserved", "not_a_range", "freed")),
     folio_test("chain3_folios", hops=2, extra="kho_test_folios=64 kho_test_folios.chain=1"),
