@@ -59,6 +59,8 @@ static int __init kho_scratch_alloc(phys_addr_t size, phys_addr_t end, int nid,
 	struct kho_range *r = &kho_scratch[kho_scratch_cnt];
 	phys_addr_t addr;
 
+	if (!size)
+		return 0;
 	addr = memblock_alloc_range_nid(size, kho_granule(), 0, end, nid,
 					nid != NUMA_NO_NODE);
 	if (!addr) {
@@ -106,12 +108,18 @@ static phys_addr_t __init kho_scaled(phys_addr_t limit, int nid)
 				       kho_granule());
 }
 
+/*
+ * Per-node scratch sizes while they are measured; not on the stack, which
+ * MAX_NUMNODES (1024 in distribution configs) would overflow.
+ */
+static phys_addr_t kho_node_size[MAX_NUMNODES] __initdata;
+
 /* Size and reserve the scratch regions of a first kernel. */
 static int __init kho_reserve_scratch(void)
 {
 	const struct kho_scratch_cfg *cfg = &kho_scratch_cfg;
 	phys_addr_t g = kho_granule(), low, global;
-	phys_addr_t node[MAX_NUMNODES] = { };
+	phys_addr_t *node = kho_node_size;
 	int nid, err;
 
 	/* Measure everything first: scratch itself is kernel memory too. */
@@ -121,8 +129,19 @@ static int __init kho_reserve_scratch(void)
 		for_each_node_state(nid, N_MEMORY)
 			node[nid] = round_up(cfg->pernode, g);
 	} else {
-		low = kho_scaled(ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE);
-		global = kho_scaled(PHYS_ADDR_MAX, NUMA_NO_NODE);
+		/*
+		 * The per-node regions together hold what early boot
+		 * allocates anywhere, so a global one would only repeat them;
+		 * a low one is needed only where memory goes above the low
+		 * limit.  Each scaled region is sized from all the kernel
+		 * memory it stands for, so every extra region would take as
+		 * much again: with a distribution kernel's early allocations
+		 * that is most of a small machine.
+		 */
+		low = 0;
+		if (memblock_end_of_DRAM() > ARCH_LOW_ADDRESS_LIMIT + 1)
+			low = kho_scaled(ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE);
+		global = 0;
 		for_each_node_state(nid, N_MEMORY)
 			node[nid] = kho_scaled(PHYS_ADDR_MAX, nid);
 	}
