@@ -9,7 +9,10 @@
  *    (FOLL_LONGTERM: a folio in KHO scratch, which is CMA, migrates out
  *    first), swaps in what is swapped out and preserves every pinned folio
  *    through KHO right away, so that kexec -e has little left to do.
- *    Holes stay holes.
+ *    Holes stay holes.  Until the session lets go of it, the file
+ *    allocates new folios as unmovable, so none lands in scratch and
+ *    kexec -e migrates nothing: written after PRESERVE_FD, they too keep
+ *    their physical addresses.
  *  - kexec -e (memfd_luo_freeze()) brings the pins up to date with the
  *    file as it is then: folios written since are pinned and preserved,
  *    folios truncated or punched out are unpreserved and dropped.  So size
@@ -63,6 +66,7 @@
  * @idx: while frozen: the index pages, in list order, preserved too
  * @nr_idx: how many
  * @frozen: the index pages are written and preserved
+ * @gfp: the file's page cache allocation mask before it was preserved
  * @size: while frozen: file size
  * @pos: while frozen: file position
  * @seals: while frozen: seals
@@ -76,6 +80,7 @@ struct memfd_luo {
 	struct page **idx;
 	unsigned long nr_idx;
 	bool frozen;
+	gfp_t gfp;
 	loff_t size;
 	loff_t pos;
 	int seals;
@@ -334,6 +339,9 @@ int memfd_luo_preserve(struct file *file, struct kho_client *c,
 		return -ENOMEM;
 	m->file = get_file(file);
 	m->c = c;
+	/* New folios stay out of scratch (CMA, movable-only); see above. */
+	m->gfp = mapping_gfp_mask(file->f_mapping);
+	mapping_set_gfp_mask(file->f_mapping, m->gfp & ~__GFP_MOVABLE);
 	xa_init(&m->folios);
 	err = memfd_luo_sync(m);
 	if (err) {
@@ -349,11 +357,13 @@ int memfd_luo_preserve(struct file *file, struct kho_client *c,
  * memfd_luo_unpreserve() - drop a memfd from its session
  * @m: its state; not frozen
  *
- * Every folio is unpreserved and unpinned: the memory is the file's alone.
+ * Every folio is unpreserved and unpinned: the memory is the file's alone,
+ * and it allocates movable folios again.
  */
 void memfd_luo_unpreserve(struct memfd_luo *m)
 {
 	memfd_luo_drop_all(m);
+	mapping_set_gfp_mask(m->file->f_mapping, m->gfp);
 	fput(m->file);
 	kfree(m);
 }
