@@ -130,7 +130,7 @@ static void __init u618_restore(const void *fdt)
 		ok = page_count(pages + i) == 1 && !PageCompound(pages + i) &&
 		     u618_bytes_ok(page_address(pages + i), PAGE_SIZE, -1 - i);
 	}
-	pr_info("restored %d order-0 pages: %s\n", U618_NR_PAGES,
+	pr_info("restored %lu order-0 pages: %s\n", U618_NR_PAGES,
 		ok ? "every byte right" : "WRONG");
 	for (i = 0; pages && i < U618_NR_PAGES; i++)
 		__free_page(pages + i);
@@ -197,7 +197,7 @@ static int __init u618_init(void)
 	err = err ?: kho_preserve_pages(u618_pages, U618_NR_PAGES);
 	err = err ?: kho_preserve_vmalloc(u618_vmalloc, &u618_vmalloc_desc);
 	err = err ?: register_kho_notifier(&u618_nb);
-	pr_info("preserved a folio, %d pages and a vmalloc area: %d\n",
+	pr_info("preserved a folio, %lu pages and a vmalloc area: %d\n",
 		U618_NR_PAGES, err);
 	return 0;
 }

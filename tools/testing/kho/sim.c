@@ -102,7 +102,7 @@ struct kho_client *sim_client(const char *name)
 
 /*
  * Kernel A finalizes: a record per client with anything preserved, the
- * root FDT with them and @subs (sub-FDTs), and the scratch table.
+ * root FDT with them and @subs (sub-FDTs and blobs), and the scratch table.
  */
 int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 		   unsigned int nr_subs, u64 *record_bytes)
@@ -140,6 +140,7 @@ int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 		if (j == n)
 			fc[n++].name = subs[i].name;
 		fc[j].fdt = subs[i].fdt;
+		fc[j].blob = subs[i].blob;
 	}
 	size = PAGE_ALIGN(kho_fdt_root_size(1, n));
 	buf = alloc_pages_exact(size, 0);

@@ -286,6 +286,7 @@ unsigned int sim_luo_write(struct kho_fdt_client *sub)
 	if (kho_track_add_range(sim_client(LUO_KHO_NAME), (u64)fdt,
 				SIM_LUO_FDT_SIZE))
 		LFAIL("preserve of the sub-FDT");
+	memset(sub, 0, sizeof(*sub));
 	sub->name = LUO_KHO_NAME;
 	sub->fdt.addr = (u64)fdt;
 	sub->fdt.size = fdt_totalsize(fdt);

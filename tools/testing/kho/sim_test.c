@@ -178,7 +178,10 @@ static void op_del(void)
 	model->stats[2]++;
 }
 
-/* Give some clients a sub-FDT in a page they preserve. */
+/*
+ * Give some clients a sub-FDT, or a blob of the 6.19+ API (bytes that are
+ * no FDT, of any size), in a page they preserve.
+ */
 static unsigned int add_subs(struct kho_fdt_client *subs)
 {
 	unsigned int n = 0, c, tries;
@@ -201,10 +204,19 @@ static unsigned int add_subs(struct kho_fdt_client *subs)
 			it.pfn = PHYS_PFN((u64)alloc_pages_exact(PAGE_SIZE, 0));
 		if (track_add(&it))
 			FAIL("preserve of a sub-FDT page");
-		fdt_create_empty_tree((void *)PFN_PHYS(it.pfn), PAGE_SIZE);
+		memset(&subs[n], 0, sizeof(subs[n]));
 		subs[n].name = client_name(c);
-		subs[n].fdt.addr = PFN_PHYS(it.pfn);
-		subs[n].fdt.size = fdt_totalsize((void *)PFN_PHYS(it.pfn));
+		if (rnd(2)) {
+			memset((void *)PFN_PHYS(it.pfn), 0xa5, PAGE_SIZE);
+			subs[n].blob.addr = PFN_PHYS(it.pfn) + 8 * rnd(8);
+			subs[n].blob.size = 1 + rnd(PAGE_SIZE - 64);
+		} else {
+			fdt_create_empty_tree((void *)PFN_PHYS(it.pfn),
+					      PAGE_SIZE);
+			subs[n].fdt.addr = PFN_PHYS(it.pfn);
+			subs[n].fdt.size =
+				fdt_totalsize((void *)PFN_PHYS(it.pfn));
+		}
 		n++;
 		if (subs_in_meta)
 			continue;
