@@ -6,6 +6,7 @@ PYTHON ?= python3
 SELFTESTS := tools/testing/selftests/kho
 
 .PHONY: all deps tree kernel initramfs kernel-debug initramfs-debug test test-debug demo series shell run clean distclean help \
+	distro-kernel distro-initramfs test-distro \
 	bench bench-sim bench-boot bench-blackout fuzz
 
 all: initramfs
@@ -15,6 +16,8 @@ help:
 	@echo "make test       the whole test suite (N passed, N failed)"
 	@echo "make test TESTS='plain_kexec kunit'   only these tests"
 	@echo "make test-debug TESTS='luo_memfd_survives'   QEMU tests on the debug kernel"
+	@echo "make distro-kernel   Debian's cloud-amd64 config with KHO (build/obj-distro)"
+	@echo "make test-distro [TESTS=...]   a core subset of QEMU tests on that kernel"
 	@echo "make run SCENARIO=name   one guest scenario, console on the terminal"
 	@echo "make shell      interactive shell in the VM (quit: poweroff -f)"
 	@echo "make series     export the work as a git-am series in build/series"
@@ -42,6 +45,18 @@ kernel-debug: deps
 
 initramfs-debug: kernel-debug
 	@KHO_VARIANT=debug scripts/build-initramfs.sh
+
+# Debian's own cloud-amd64 config with KHO and this project's patches,
+# bzImage only; not part of make test.
+distro-kernel:
+	@scripts/deps.sh distro
+	@KHO_VARIANT=distro scripts/build-kernel.sh
+
+distro-initramfs: distro-kernel
+	@KHO_VARIANT=distro scripts/build-initramfs.sh
+
+test-distro: distro-initramfs
+	@$(PYTHON) $(SELFTESTS)/run_tests.py --distro $(TESTS)
 
 test: initramfs
 	@$(PYTHON) $(SELFTESTS)/run_tests.py $(TESTS)

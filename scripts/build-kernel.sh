@@ -3,8 +3,10 @@
 #
 # Configure (tinyconfig + scripts/config/kho-test.config) and build bzImage
 # out of tree in build/obj.  KHO_VARIANT=debug adds kho-debug.config and
-# builds in build/obj-debug.  Output goes to build/logs/kernel-build.log; the
-# terminal gets progress lines only.
+# builds in build/obj-debug.  KHO_VARIANT=distro starts from Debian's own
+# cloud-amd64 config instead (package linux-config-6.12, KHO_DISTRO_CONFIG)
+# and adds kho-distro.config only, in build/obj-distro.  Output goes to
+# build/logs/kernel-build.log; the terminal gets progress lines only.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -12,17 +14,30 @@ set -euo pipefail
 "$KHO_ROOT/scripts/tree.sh"
 
 frags=$KHO_ROOT/scripts/config/kho-test.config
-[ -z "$KHO_VARIANT" ] || frags="$frags $KHO_ROOT/scripts/config/kho-$KHO_VARIANT.config"
+base=tinyconfig
+case "$KHO_VARIANT" in
+"") ;;
+distro)
+	frags=$KHO_ROOT/scripts/config/kho-distro.config
+	base=$KHO_DISTRO_CONFIG
+	[ -f "$base" ] || die "no $base: install linux-config-6.12 (make distro-kernel does)" ;;
+*)
+	frags="$frags $KHO_ROOT/scripts/config/kho-$KHO_VARIANT.config" ;;
+esac
 log=$KHO_LOGS/kernel-build$KHO_SUFFIX.log
 kmake() { make -C "$KHO_SRC" O="$KHO_OBJ" ARCH=x86_64 "$@"; }
 
-cfg_hash=$(cat $frags | sha256sum | cut -d' ' -f1)
+cfg_hash=$( (echo "$base"; cat $frags) | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$KHO_OBJ/.kho-config" 2>/dev/null)" != "$cfg_hash" ] ||
 		[ ! -f "$KHO_OBJ/.config" ]; then
-	echo "kernel$KHO_SUFFIX: configuring (tinyconfig + $(cd "$KHO_ROOT/scripts/config" && echo $(basename -a $frags)))"
+	echo "kernel$KHO_SUFFIX: configuring (${base##*/} + $(cd "$KHO_ROOT/scripts/config" && echo $(basename -a $frags)))"
 	mkdir -p "$KHO_OBJ"
 	{
-		kmake tinyconfig
+		if [ "$base" = tinyconfig ]; then
+			kmake tinyconfig
+		else
+			xzcat "$base" > "$KHO_OBJ/.config"
+		fi
 		"$KHO_SRC/scripts/kconfig/merge_config.sh" -O "$KHO_OBJ" -m \
 			"$KHO_OBJ/.config" $frags
 		kmake olddefconfig

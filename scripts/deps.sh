@@ -3,6 +3,7 @@
 #
 # Install what the KHO build, demo and test suite need, with apt.
 # Idempotent: when every package is already installed it does nothing.
+# "deps.sh distro" adds Debian's kernel configs, for make distro-kernel.
 
 set -euo pipefail
 
@@ -13,6 +14,7 @@ PKGS=(
 	qemu-system-x86 kexec-tools device-tree-compiler libfdt-dev
 	busybox-static liburcu-dev clang llvm libclang-rt-dev
 )
+[ "${1:-}" != distro ] || PKGS+=(linux-config-6.12)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -6,8 +6,10 @@ KHO_BUILD=${KHO_BUILD:-$KHO_ROOT/build}
 KHO_SRC=$KHO_BUILD/src
 # KHO_VARIANT=debug: the debug test kernel (scripts/config/kho-debug.config
 # on top of the test kernel's) in build/obj-debug, its initramfs in
-# build/initramfs-debug.cpio.
+# build/initramfs-debug.cpio.  KHO_VARIANT=distro: Debian's cloud-amd64
+# config with KHO (scripts/config/kho-distro.config) in build/obj-distro.
 KHO_VARIANT=${KHO_VARIANT:-}
+KHO_DISTRO_CONFIG=${KHO_DISTRO_CONFIG:-/usr/src/linux-config-6.12/config.amd64_none_cloud-amd64.xz}
 KHO_SUFFIX=${KHO_VARIANT:+-$KHO_VARIANT}
 KHO_OBJ=$KHO_BUILD/obj$KHO_SUFFIX
 KHO_LOGS=$KHO_BUILD/logs

@@ -10,6 +10,9 @@ Logs are kept in build/logs/tests/<name>.log.
   run_tests.py --list          list the tests
   run_tests.py --debug NAME... run QEMU tests on the debug kernel
                                (make initramfs-debug first)
+  run_tests.py --distro [NAME...]  run QEMU tests (default: a core subset)
+                               on Debian's cloud-amd64 config with KHO
+                               (make distro-initramfs first)
 """
 
 import argparse
@@ -64,6 +67,7 @@ class Variant:
     boot of it adds to the command line and how much slower it runs."""
 
     def __init__(self, suffix="", append="", slowdown=1):
+        self.suffix = suffix
         self.kernel = os.path.join(BUILD, f"obj{suffix}", "arch", "x86", "boot", "bzImage")
         self.initrd = os.path.join(BUILD, f"initramfs{suffix}.cpio")
         self.append = append
@@ -71,6 +75,11 @@ class Variant:
 
 
 PLAIN = Variant()
+# Debian's cloud-amd64 config with KHO (make distro-kernel), and the tests
+# make test-distro runs on it by default.
+DISTRO = Variant("-distro")
+DISTRO_TESTS = ["reserve_mem_survives", "folios_survive", "deferred_init", "upstream_api",
+                "upstream_api_6_18", "upstream_api_7", "luo_memfd_survives"]
 
 
 class QemuTest:
@@ -680,6 +689,8 @@ def main():
     p.add_argument("--list", action="store_true")
     p.add_argument("--debug", action="store_true",
                    help="boot the debug kernel (build/obj-debug) instead")
+    p.add_argument("--distro", action="store_true",
+                   help="boot Debian's config with KHO (build/obj-distro) instead")
     args = p.parse_args()
     if args.list:
         for t in TESTS:
@@ -688,26 +699,30 @@ def main():
     unknown = set(args.names) - {t.name for t in TESTS}
     if unknown:
         sys.exit(f"unknown test(s): {', '.join(sorted(unknown))}; see --list")
+    if args.distro and not args.names:
+        args.names = DISTRO_TESTS
     tests = [t for t in TESTS if not args.names or t.name in args.names]
     variant = None
-    if args.debug:
-        variant = DebugKernelTest.VARIANT
+    if args.debug or args.distro:
+        variant = DebugKernelTest.VARIANT if args.debug else DISTRO
+        make = "initramfs-debug" if args.debug else "distro-initramfs"
         host = [t.name for t in tests
                 if "variant" not in inspect.signature(t.run).parameters]
         if not args.names:
             tests = [t for t in tests if t.name not in host]
         elif host:
-            sys.exit(f"not QEMU tests, --debug does not apply: {', '.join(host)}")
+            sys.exit(f"not QEMU tests, {'--debug' if args.debug else '--distro'} "
+                     f"does not apply: {', '.join(host)}")
         for f in (variant.kernel, variant.initrd):
             if not os.path.exists(f):
-                sys.exit(f"{f} missing: run 'make initramfs-debug'")
+                sys.exit(f"{f} missing: run 'make {make}'")
     check_initramfs()
     os.makedirs(LOGS, exist_ok=True)
     print("TAP version 13")
     print(f"1..{len(tests)}")
     passed = failed = 0
     for i, t in enumerate(tests, 1):
-        log = os.path.join(LOGS, f"{t.name}.log")
+        log = os.path.join(LOGS, f"{t.name}{variant.suffix if variant else ''}.log")
         start = time.monotonic()
         try:
             detail = t.run(log, variant) if variant else t.run(log)

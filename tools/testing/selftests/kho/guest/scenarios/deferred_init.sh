@@ -80,10 +80,10 @@ case $KHO_STAGE in
 	echo "kho-test: released $left KiB: MemTotal $1 -> $4 KiB, MemFree $2 -> $5 KiB, per-CPU lists $3 -> $6 KiB"
 	kho_check $t.memtotal "MemTotal grew by exactly the ${left:-?} KiB released ($(($4 - $1)) KiB)" \
 		[ -n "$left" -a "$(($4 - $1))" = "${left:-0}" ]
-	# The reading itself (a fork of awk) may move a few pages.
+	# The reading itself (a fork of awk) may move a few pages: 40 KiB seen.
 	d=$(($5 + $6 - $2 - $3 - ${left:-0}))
-	kho_check $t.memfree "MemFree (with per-CPU lists) grew by the ${left:-?} KiB released, off by $d KiB (at most 64)" \
-		[ -n "$left" -a "$d" -le 64 -a "$d" -ge -64 ]
+	kho_check $t.memfree "MemFree (with per-CPU lists) grew by the ${left:-?} KiB released, off by $d KiB (at most 128)" \
+		[ -n "$left" -a "$d" -le 128 -a "$d" -ge -128 ]
 	kho_check $t.released "in/unclaimed: ktest-b has nothing left" \
 		grep -qx "ktest-b 0" $D/in/unclaimed
 	;;
