@@ -544,8 +544,8 @@ static void *memfd_luo_index_get(struct luo_memfd_walker *w, phys_addr_t phys)
 
 /*
  * Insert the batch into the file, unless the walk failed (the file is
- * dropped then).  Either way the batch's references go: the page cache
- * holds its own.
+ * dropped then).  The references of the inserted folios became the page
+ * cache's; those of the others are dropped.
  */
 static int memfd_luo_flush(struct memfd_luo_walk *mw, int walk_err)
 {
@@ -559,7 +559,7 @@ static int memfd_luo_flush(struct memfd_luo_walk *mw, int walk_err)
 		if (err)
 			mw->w.bad = b->indices[n];
 	}
-	for (i = 0; i < b->nr; i++)
+	for (i = n; i < b->nr; i++)
 		folio_put(b->folios[i]);
 	b->nr = 0;
 	return err;

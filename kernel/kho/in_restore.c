@@ -26,14 +26,18 @@
  * Restoring what the previous kernel preserved
  */
 
-/* Turn reserved pages back into ordinary allocated pages. */
+/*
+ * Turn reserved pages back into ordinary allocated pages.  Nothing else
+ * touches a reserved page's flags, so they change without atomics, as
+ * memblock's own hand-over does.
+ */
 static void kho_in_revive_pages(struct page *page, unsigned long nr,
 				bool compound)
 {
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
-		ClearPageReserved(page + i);
+		__folio_clear_reserved(page_folio(page + i));
 		set_page_count(page + i, compound && i ? 0 : 1);
 	}
 	adjust_managed_page_count(page, nr);
