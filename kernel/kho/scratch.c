@@ -196,13 +196,23 @@ int kho_pageblock_migratetype(unsigned long pfn, int mt)
 	return MIGRATE_CMA;
 }
 
-/*
- * The zone of @pfn from the node's zone spans: its struct page may not
- * be initialized yet (deferred struct page init).
- */
-static struct zone * __init kho_pfn_zone(unsigned long pfn)
+/* Is the struct page of @pfn on @nid initialized yet? */
+static bool __init kho_pfn_initialised(unsigned long pfn, int nid)
 {
-	pg_data_t *pgdat = NODE_DATA(early_pfn_to_nid(pfn));
+#ifdef CONFIG_DEFERRED_STRUCT_PAGE_INIT
+	return pfn < NODE_DATA(nid)->first_deferred_pfn;
+#else
+	return true;
+#endif
+}
+
+/*
+ * The zone of @pfn on @nid from the node's zone spans: its struct page
+ * may not be initialized yet (deferred struct page init).
+ */
+static struct zone * __init kho_pfn_zone(unsigned long pfn, int nid)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
 	int z;
 
 	for (z = 0; z < MAX_NR_ZONES; z++) {
@@ -220,7 +230,7 @@ static struct zone * __init kho_pfn_zone(unsigned long pfn)
  * regions are pageblock aligned (kho_granule(), or as the previous kernel
  * handed them over, which the check requires page aligned only: a
  * pageblock that is partly outside stays as it is).  Pageblocks whose
- * struct pages are initialized late keep it through
+ * struct pages are initialized late get it then, through
  * kho_pageblock_migratetype().
  */
 static void __init kho_scratch_make_cma(void)
@@ -234,11 +244,19 @@ static void __init kho_scratch_make_cma(void)
 					     kho_scratch[i].size);
 
 		for (; pfn + nr <= end; pfn += nr) {
-			struct zone *zone = kho_pfn_zone(pfn);
+			int nid = early_pfn_to_nid(pfn);
+			struct zone *zone = kho_pfn_zone(pfn, nid);
 
 			if (WARN_ON_ONCE(!zone))
 				continue;
-			set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
+			/*
+			 * set_pageblock_migratetype() may look at the struct
+			 * page (DEBUG_VM); a late one gets the type when it is
+			 * initialized, through kho_pageblock_migratetype().
+			 */
+			if (kho_pfn_initialised(pfn, nid))
+				set_pageblock_migratetype(pfn_to_page(pfn),
+							  MIGRATE_CMA);
 			zone->cma_pages += nr;
 			kho_cma_pages += nr;
 		}
