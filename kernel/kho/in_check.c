@@ -604,7 +604,7 @@ static const struct kho_range *kho_in_sub(const struct kho_in *in,
 
 static void __init kho_in_subs_init(struct kho_in *in, struct kho_in_subs *subs)
 {
-	unsigned int i, j, k;
+	unsigned int i, j;
 
 	subs->nr = 0;
 	subs->cur = 0;
@@ -615,12 +615,9 @@ static void __init kho_in_subs_init(struct kho_in *in, struct kho_in_subs *subs)
 		if (!r->size)
 			continue;
 		/* Insertion sort: a handful of entries. */
-		for (j = subs->nr; j; j--) {
-			k = subs->idx[j - 1];
-			if (kho_in_sub(in, subs, j - 1)->addr <= r->addr)
-				break;
-			subs->idx[j] = k;
-		}
+		for (j = subs->nr;
+		     j && kho_in_sub(in, subs, j - 1)->addr > r->addr; j--)
+			subs->idx[j] = subs->idx[j - 1];
 		subs->idx[j] = i;
 		subs->ok[subs->nr++] = false;
 	}

@@ -18,6 +18,7 @@
 #include <linux/kho.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 
 #include "../../mm/internal.h"
@@ -165,8 +166,10 @@ EXPORT_SYMBOL_GPL(kho_restore_phys);
  */
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
-	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT ||
-	    kho_restore_phys(phys, nr_pages << PAGE_SHIFT))
+	size_t size;
+
+	if (!nr_pages || check_shl_overflow(nr_pages, PAGE_SHIFT, &size) ||
+	    kho_restore_phys(phys, size))
 		return NULL;
 	return pfn_to_page(PHYS_PFN(phys));
 }

@@ -18,6 +18,7 @@
 #include <linux/io.h>
 #include <linux/kho.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/percpu-rwsem.h>
 
 #include "kho_internal.h"
@@ -258,9 +259,11 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_phys);
  */
 int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 {
-	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT)
+	size_t size;
+
+	if (!nr_pages || check_shl_overflow(nr_pages, PAGE_SHIFT, &size))
 		return -EINVAL;
-	return kho_preserve_phys(page_to_phys(page), nr_pages << PAGE_SHIFT);
+	return kho_preserve_phys(page_to_phys(page), size);
 }
 EXPORT_SYMBOL_GPL(kho_preserve_pages);
 
@@ -273,9 +276,11 @@ EXPORT_SYMBOL_GPL(kho_preserve_pages);
  */
 int kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
 {
-	if (!nr_pages || nr_pages > ULONG_MAX >> PAGE_SHIFT)
+	size_t size;
+
+	if (!nr_pages || check_shl_overflow(nr_pages, PAGE_SHIFT, &size))
 		return -EINVAL;
-	return kho_unpreserve_phys(page_to_phys(page), nr_pages << PAGE_SHIFT);
+	return kho_unpreserve_phys(page_to_phys(page), size);
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_pages);
 
