@@ -7,7 +7,7 @@ SELFTESTS := tools/testing/selftests/kho
 
 .PHONY: all deps tree kernel initramfs kernel-debug initramfs-debug test test-debug demo series shell run clean distclean help \
 	distro-kernel distro-initramfs test-distro \
-	bench bench-sim bench-boot bench-blackout fuzz
+	bench bench-sim bench-boot bench-blackout bench-upstream fuzz
 
 all: initramfs
 
@@ -23,6 +23,8 @@ help:
 	@echo "make series     export the work as a git-am series in build/series"
 	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
 	@echo "make bench-sim | bench-boot | bench-blackout [BENCH_REPS=N]   one of them"
+	@echo "make bench-upstream [BENCH_REPS=N] [BENCH_ONLY=4k128,4k256,2m,mix]"
+	@echo "                side by side with upstream Linux 7.3 (not in make bench)"
 	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds (FUZZ_RUNS=N: executions)"
 	@echo "make kernel | initramfs | kernel-debug | initramfs-debug | tree | deps | clean | distclean"
 
@@ -80,6 +82,13 @@ bench-boot: initramfs
 
 bench-blackout: initramfs
 	@$(PYTHON) scripts/blackout-bench.py --reps $(or $(BENCH_REPS),5)
+
+# This project against upstream Linux (Debian's linux-source-7.3, fetched
+# with apt state local to build/upstream); not part of make bench.
+bench-upstream: initramfs
+	@scripts/upstream.sh
+	@$(PYTHON) scripts/bench-upstream.py --reps $(or $(BENCH_REPS),5) \
+		$(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 fuzz: tree
 	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) \

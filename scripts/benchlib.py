@@ -11,13 +11,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
 
 
-def run_guest(scenario, append, mem, log, smp=2):
+def run_guest(scenario, append, mem, log, smp=2, timeout=600, kernel=None, initrd=None):
     """Boot SCENARIO with APPEND in QEMU with SMP vCPUs (memory preallocated,
-    so that host page faults do not enter the timing); return (exit code,
-    console log)."""
+    so that host page faults do not enter the timing), on the test kernel or
+    on KERNEL with INITRD; return (exit code, console log)."""
     os.makedirs(os.path.dirname(log), exist_ok=True)
     cmd = [sys.executable, QEMU_RUN, "--scenario", scenario, "--mem", mem, "--prealloc",
-           "--smp", str(smp), "--append", append, "--timeout", "600", "--log", log]
+           "--smp", str(smp), "--append", append, "--timeout", str(timeout), "--log", log]
+    if kernel:
+        cmd += ["--kernel", kernel, "--initrd", initrd]
     rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                         text=True).returncode
     with open(log, encoding="utf-8", errors="replace") as f:

@@ -5,7 +5,7 @@
 # shared libraries, the guest test programs, the scenarios and /init, and the
 # kernel itself (/boot/bzImage) so that the guest can kexec into it.
 # With KHO_VARIANT=debug: build/initramfs-debug.cpio, carrying the debug
-# kernel.
+# kernel; likewise -distro and -upstream (make bench-upstream's comparator).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

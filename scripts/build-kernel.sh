@@ -5,18 +5,31 @@
 # out of tree in build/obj.  KHO_VARIANT=debug adds kho-debug.config and
 # builds in build/obj-debug.  KHO_VARIANT=distro starts from Debian's own
 # cloud-amd64 config instead (package linux-config-6.12, KHO_DISTRO_CONFIG)
-# and adds kho-distro.config only, in build/obj-distro.  Output goes to
+# and adds kho-distro.config only, in build/obj-distro.  KHO_VARIANT=upstream
+# builds upstream Linux (scripts/upstream.sh unpacks it) with
+# kho-upstream.config in build/obj-upstream.  Output goes to
 # build/logs/kernel-build.log; the terminal gets progress lines only.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-"$KHO_ROOT/scripts/tree.sh"
-
 frags=$KHO_ROOT/scripts/config/kho-test.config
 base=tinyconfig
+[ "$KHO_VARIANT" = upstream ] || "$KHO_ROOT/scripts/tree.sh"
+
 case "$KHO_VARIANT" in
 "") ;;
+upstream)
+	# The test kernel's base without this project's options, which the
+	# upstream tree does not have, plus upstream's KHO.
+	[ -d "$KHO_SRC" ] || die "no $KHO_SRC: scripts/upstream.sh unpacks it"
+	mkdir -p "$KHO_OBJ"
+	# Options the upstream tree no longer has (PROC_SYSCTL) are left out.
+	(cd "$KHO_SRC" && find . -name 'Kconfig*' -exec grep -hoE '^\s*(menu)?config [A-Z0-9_]+' {} + |
+		awk '{ print "CONFIG_" $2 "=" }' | sort -u) > "$KHO_OBJ/kconfig-symbols"
+	grep -vE 'KEXEC_HANDOVER|LIVEUPDATE|KUNIT' "$frags" |
+		grep -F -f "$KHO_OBJ/kconfig-symbols" > "$KHO_OBJ/kho-base.config"
+	frags="$KHO_OBJ/kho-base.config $KHO_ROOT/scripts/config/kho-upstream.config" ;;
 distro)
 	frags=$KHO_ROOT/scripts/config/kho-distro.config
 	base=$KHO_DISTRO_CONFIG

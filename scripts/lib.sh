@@ -8,7 +8,12 @@ KHO_SRC=$KHO_BUILD/src
 # on top of the test kernel's) in build/obj-debug, its initramfs in
 # build/initramfs-debug.cpio.  KHO_VARIANT=distro: Debian's cloud-amd64
 # config with KHO (scripts/config/kho-distro.config) in build/obj-distro.
+# KHO_VARIANT=upstream: Debian's linux-source-$KHO_UPSTREAM (upstream's own
+# KHO, the comparator of make bench-upstream) unpacked by
+# scripts/upstream.sh in build/upstream, built in build/obj-upstream.
 KHO_VARIANT=${KHO_VARIANT:-}
+KHO_UPSTREAM=${KHO_UPSTREAM:-7.3}
+[ "$KHO_VARIANT" != upstream ] || KHO_SRC=$KHO_BUILD/upstream/linux-source-$KHO_UPSTREAM
 KHO_DISTRO_CONFIG=${KHO_DISTRO_CONFIG:-/usr/src/linux-config-6.12/config.amd64_none_cloud-amd64.xz}
 KHO_SUFFIX=${KHO_VARIANT:+-$KHO_VARIANT}
 KHO_OBJ=$KHO_BUILD/obj$KHO_SUFFIX

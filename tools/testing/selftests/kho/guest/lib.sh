@@ -8,6 +8,7 @@
 # The run's verdict is fail if any "not ok" was printed in any stage.
 
 KHO_FAILED=0
+KHO_MARK_LOAD=
 
 # kho_param NAME: value of NAME= on the kernel command line (last one wins).
 kho_param()
@@ -112,6 +113,8 @@ kho_kexec()
 		{ kho_fail kexec_load "no /sys/firmware/initrd (retain_initrd missing?)"; return 1; }
 	KHO_NEXT_CMDLINE=$(kho_next_cmdline "$@")
 	echo "kho-test: kexec stage $((KHO_STAGE + 1)): $KHO_NEXT_CMDLINE"
+	# KHO_MARK_LOAD: the load's start and end in the kernel log (ubench).
+	[ -z "$KHO_MARK_LOAD" ] || echo "kho-ubench: mark load begins" > /dev/kmsg
 	# shellcheck disable=SC2086
 	if ! kexec -s -l /boot/bzImage --initrd=/tmp/initrd $opts \
 			--append="$KHO_NEXT_CMDLINE" > /tmp/kexec.log 2>&1; then
@@ -119,6 +122,7 @@ kho_kexec()
 		kho_fail kexec_load "kexec -s -l failed"
 		return 1
 	fi
+	[ -z "$KHO_MARK_LOAD" ] || echo "kho-ubench: mark load ends" > /dev/kmsg
 	rm -f /tmp/initrd
 	sync
 	kexec -e
