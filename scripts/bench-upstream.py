@@ -35,6 +35,7 @@ import argparse
 import csv
 import os
 import re
+import shutil
 import statistics
 import sys
 
@@ -119,10 +120,18 @@ def main():
                    ", ".join(k for k, _, b in WORKLOADS if b))
     p.add_argument("--csv", default=os.path.join(BUILD, "bench-upstream.csv"))
     args = p.parse_args()
-    for kernel, (image, initrd) in KERNELS.items():
+    # Each run boots a snapshot taken now, so that a rebuild while the
+    # benchmark runs (it takes a while) does not change what it measures.
+    snap = os.path.join(BUILD, "bench-upstream")
+    os.makedirs(snap, exist_ok=True)
+    for kernel, (image, initrd) in list(KERNELS.items()):
         if not os.path.exists(image) or not os.path.exists(initrd):
             sys.exit(f"bench-upstream: no {kernel} kernel or initramfs ({image}): "
                      "run make bench-upstream")
+        KERNELS[kernel] = (os.path.join(snap, f"bzImage-{kernel}"),
+                           os.path.join(snap, f"initramfs-{kernel}.cpio"))
+        shutil.copyfile(image, KERNELS[kernel][0])
+        shutil.copyfile(initrd, KERNELS[kernel][1])
     keys = set(args.only.split(",")) if args.only else {k for k, _, _ in WORKLOADS}
     loads = [w for w in WORKLOADS if not w[2] or w[0] in keys]
 
