@@ -35,6 +35,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -59,6 +60,33 @@ struct kho_block {
 
 /* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
 static DEFINE_XARRAY(kho_blocks);
+
+/**
+ * struct kho_track_hint - where a CPU's last preserve of one order went
+ * @gen: kho_track_gen when it was taken
+ * @c: the client
+ * @idx: the bitmap chunk's index in @c's xarray of that order
+ * @chunk: that chunk
+ * @bidx: the summary chunk's index in kho_blocks
+ * @blocks: that summary chunk
+ *
+ * A client's chunks live until kho_track_free(), which makes every hint
+ * stale by moving kho_track_gen on, and summary chunks live for good; so
+ * a hint whose @gen is current still names the right chunks.  Consecutive
+ * preserves, the common case, then skip both xarray lookups.
+ */
+struct kho_track_hint {
+	unsigned long gen;
+	struct kho_client *c;
+	unsigned long idx;
+	unsigned long *chunk;
+	unsigned long bidx;
+	struct kho_block *blocks;
+};
+
+static DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
+/* Moves on whenever a client's chunks are freed; kho_mem_lock. */
+static unsigned long kho_track_gen;
 
 /* The page @idx of @xa; allocated if @alloc and missing. */
 static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
@@ -103,6 +131,44 @@ static struct kho_block *kho_block(unsigned long b, bool alloc)
 					  alloc);
 
 	return IS_ERR_OR_NULL(blk) ? blk : blk + b % KHO_BLOCKS_PER_CHUNK;
+}
+
+/*
+ * Chunk @idx of @c's folios of @order and summary chunk @bidx, allocated
+ * if missing: from this CPU's hint if it has them, else looked up (and
+ * then kept in the hint).
+ */
+static int kho_track_chunks(struct kho_client *c, unsigned int order,
+			    unsigned long idx, unsigned long bidx,
+			    unsigned long **chunk, struct kho_block **blocks)
+{
+	unsigned long gen = READ_ONCE(kho_track_gen);
+	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
+	bool hit = h->gen == gen && h->c == c && h->idx == idx &&
+		   h->chunk && h->bidx == bidx;
+
+	if (hit) {
+		*chunk = h->chunk;
+		*blocks = h->blocks;
+	}
+	put_cpu_ptr(&kho_track_hints[order]);
+	if (hit)
+		return 0;
+	*chunk = kho_chunk(&c->folios[order], idx, true);
+	if (IS_ERR(*chunk))
+		return PTR_ERR(*chunk);
+	*blocks = kho_chunk(&kho_blocks, bidx, true);
+	if (IS_ERR(*blocks))
+		return PTR_ERR(*blocks);
+	h = get_cpu_ptr(&kho_track_hints[order]);
+	h->gen = gen;
+	h->c = c;
+	h->idx = idx;
+	h->chunk = *chunk;
+	h->bidx = bidx;
+	h->blocks = *blocks;
+	put_cpu_ptr(&kho_track_hints[order]);
+	return 0;
 }
 
 /* Announce @kind of client @c in @blk. */
@@ -229,24 +295,22 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order)
 {
 	unsigned long idx = pfn >> order, n = 1UL << order;
+	unsigned long b = pfn >> KHO_BLOCK_ORDER;
 	struct kho_block *blk;
 	unsigned long *chunk;
 	bool ranges = false;
-	int err = 0;
+	int err;
 
 	/* A folio is aligned to its size, so it lies in one block. */
 	BUILD_BUG_ON(KHO_BLOCK_ORDER < MAX_PAGE_ORDER);
-	chunk = kho_chunk(&c->folios[order], idx / KHO_CHUNK_BITS, true);
-	if (IS_ERR(chunk))
-		return PTR_ERR(chunk);
+	err = kho_track_chunks(c, order, idx / KHO_CHUNK_BITS,
+			       b / KHO_BLOCKS_PER_CHUNK, &chunk, &blk);
+	if (err)
+		return err;
+	blk += b % KHO_BLOCKS_PER_CHUNK;
 	/* Fully ordered: the claim is visible before the summary is read. */
 	if (test_and_set_bit(idx % KHO_CHUNK_BITS, chunk))
 		return -EEXIST;
-	blk = kho_block(pfn >> KHO_BLOCK_ORDER, true);
-	if (IS_ERR(blk)) {
-		err = PTR_ERR(blk);
-		goto out;
-	}
 	/*
 	 * The common case: the block announces nothing but this client's
 	 * folios of this order, already published, so there is nothing to
@@ -275,9 +339,6 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 	if (err)
 		clear_bit(idx % KHO_CHUNK_BITS, chunk);
 	mutex_unlock(&kho_mem_lock);
-	return err;
-out:
-	clear_bit(idx % KHO_CHUNK_BITS, chunk);
 	return err;
 }
 
@@ -480,6 +541,10 @@ void kho_track_free(struct kho_client *c)
 	unsigned int k;
 	void *chunk;
 
+	/* Every CPU's hint may name these chunks: make them all stale. */
+	mutex_lock(&kho_mem_lock);
+	WRITE_ONCE(kho_track_gen, kho_track_gen + 1);
+	mutex_unlock(&kho_mem_lock);
 	for (k = 0; k < NR_PAGE_ORDERS; k++) {
 		xa_for_each(&c->folios[k], idx, chunk)
 			free_page((unsigned long)chunk);
