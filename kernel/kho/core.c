@@ -24,7 +24,7 @@
  * any other user) and only cleared by early boot code on failure, so
  * readers need no locking.
  */
-static bool kho_enable __ro_after_init;
+bool kho_enable __ro_after_init;
 static bool kho_cmdline_bad __initdata;
 
 struct kho_scratch_cfg kho_scratch_cfg __initdata = {

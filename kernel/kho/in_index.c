@@ -42,10 +42,13 @@ struct kho_in_ent {
  *	a bitmap run counts one item per bit, set or not
  * @claimed: one bit per item, set once it is restored, released or kept
  * @unclaimed: bytes of the items not claimed yet
+ * @hint: per kind, the entry the last lookup found: restores mostly go
+ *	in address order, so the next one is likely there or just after
  *
- * Built once and never freed.  Everything but @claimed and @unclaimed is
- * read-only afterwards; those two change only through atomic operations,
- * so restore calls need no lock.
+ * Built once and never freed.  Everything but @claimed, @unclaimed and
+ * @hint is read-only afterwards; the first two change only through atomic
+ * operations, so restore calls need no lock, and @hint is a single word
+ * that is only ever a valid entry index, so racing lookups at worst miss.
  */
 struct kho_in_mem {
 	struct kho_in_ent *ents[KHO_NR_KINDS];
@@ -53,6 +56,7 @@ struct kho_in_mem {
 	u64 nr_items;
 	unsigned long *claimed;
 	atomic64_t unclaimed;
+	u64 hint[KHO_NR_KINDS];
 };
 
 static bool kho_in_bit(const struct kho_mem_run *run, u64 bit)
@@ -207,21 +211,34 @@ void kho_in_mem_free(struct kho_in_mem *in)
 }
 
 /* The entry of @kind whose pages hold @pfn, or NULL. */
-static const struct kho_in_ent *kho_in_find(const struct kho_in_mem *in,
+static const struct kho_in_ent *kho_in_find(struct kho_in_mem *in,
 					    unsigned int kind, unsigned long pfn)
 {
-	u64 lo = 0, hi = in->nr[kind];
+	const struct kho_in_ent *ents = in->ents[kind];
+	u64 lo = 0, hi = in->nr[kind], h = READ_ONCE(in->hint[kind]), i;
 
+	/* The last entry found, then the one after it. */
+	for (i = h; i < hi && i <= h + 1; i++) {
+		if (pfn < ents[i].pfn)
+			break;
+		if (pfn < ents[i].end) {
+			if (i != h)
+				WRITE_ONCE(in->hint[kind], i);
+			return &ents[i];
+		}
+	}
 	while (lo < hi) {
 		u64 mid = lo + (hi - lo) / 2;
-		const struct kho_in_ent *e = &in->ents[kind][mid];
+		const struct kho_in_ent *e = &ents[mid];
 
-		if (pfn < e->pfn)
+		if (pfn < e->pfn) {
 			hi = mid;
-		else if (pfn >= e->end)
+		} else if (pfn >= e->end) {
 			lo = mid + 1;
-		else
+		} else {
+			WRITE_ONCE(in->hint[kind], mid);
 			return e;
+		}
 	}
 	return NULL;
 }
@@ -259,7 +276,7 @@ static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
  *
  * Return: the item's index, or -1 if no item of the client starts at @pfn.
  */
-s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+s64 kho_in_item(struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages)
 {
 	unsigned long start;

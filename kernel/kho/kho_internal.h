@@ -166,7 +166,7 @@ static inline u64 kho_in_items_max(u64 rec_size, u64 ram_pages)
 struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
 				    size_t size, u64 max_items);
 void kho_in_mem_free(struct kho_in_mem *in);
-s64 kho_in_item(const struct kho_in_mem *in, unsigned long pfn,
+s64 kho_in_item(struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages);
 bool kho_in_claim(struct kho_in_mem *in, u64 item, unsigned long pages);
 void kho_in_claim_span(struct kho_in_mem *in, unsigned long pfn,
@@ -301,6 +301,7 @@ int kho_parse_scratch(const char *s, struct kho_scratch_cfg *cfg,
 struct kimage;
 
 /* core.c */
+extern bool kho_enable;		/* what kho_is_enabled() returns */
 extern struct kho_scratch_cfg kho_scratch_cfg;
 extern struct kho_range kho_scratch[KHO_SCRATCH_MAX];
 extern unsigned int kho_scratch_cnt;
@@ -323,7 +324,17 @@ enum kho_out_state {
 };
 
 /* out_preserve.c */
-struct kho_client *kho_default_client(void);
+extern struct kho_client *kho_default;
+struct kho_client *kho_default_client_get(void);
+
+/* The default client of the upstream-compatible calls; or an ERR_PTR(). */
+static __always_inline struct kho_client *kho_default_client(void)
+{
+	struct kho_client *c = READ_ONCE(kho_default);
+
+	return c ?: kho_default_client_get();
+}
+
 int kho_out_hold(void);
 void kho_out_release(void);
 void kho_set_state(enum kho_out_state state);

@@ -45,10 +45,14 @@ static bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
 	return false;
 }
 
-/* Common checks; takes kho_pres_sem for reading on success. */
-static int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
+/*
+ * Common checks; takes kho_pres_sem for reading on success.  Inline: it
+ * is most of the preserve path, which the size-optimized builds would
+ * otherwise call into.
+ */
+static __always_inline int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
 {
-	if (!kho_is_enabled())
+	if (!kho_enable)
 		return -EOPNOTSUPP;
 	if (add && (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
 		    phys + size < phys || kho_overlaps_scratch(phys, size)))
@@ -196,22 +200,21 @@ int kho_client_unpreserve_phys(struct kho_client *c, phys_addr_t phys,
 EXPORT_SYMBOL_GPL(kho_client_unpreserve_phys);
 
 /*
- * The default client, looked up once: the upstream-compatible calls must
- * not take kho_mem_lock on every preserve.  Clients are never freed and
- * kho_client_get() returns the same one every time, so a race only looks
- * it up twice.
+ * The default client, looked up once (kho_default_client() reads it
+ * inline): the upstream-compatible calls must not take kho_mem_lock on
+ * every preserve.  The reference taken here is never dropped, so the
+ * client is never freed, and kho_client_get() returns the same one every
+ * time: a race only looks it up twice.
  */
-struct kho_client *kho_default_client(void)
-{
-	static struct kho_client *def;
-	struct kho_client *c = READ_ONCE(def);
+struct kho_client *kho_default;
 
-	if (!c) {
-		c = kho_client_get(KHO_DEFAULT_CLIENT);
-		if (!IS_ERR(c))
-			WRITE_ONCE(def, c);
-	}
-	return c;
+struct kho_client *kho_default_client_get(void)
+{
+	struct kho_client *c = kho_client_get(KHO_DEFAULT_CLIENT);
+
+	if (!IS_ERR(c) && cmpxchg(&kho_default, NULL, c))
+		kho_client_put(c);
+	return IS_ERR(c) ? c : READ_ONCE(kho_default);
 }
 
 /**
