@@ -98,12 +98,60 @@ static phys_addr_t __init kho_crash_size(phys_addr_t limit, int nid)
 	return total;
 }
 
+/**
+ * struct kho_cma_sum - the CMA areas kho_cma_size() adds up
+ * @limit: only what lies below counts
+ * @nid: only areas on this node count (any, for %NUMA_NO_NODE)
+ * @total: their kernel-reserved bytes so far
+ */
+struct kho_cma_sum {
+	phys_addr_t limit;
+	int nid;
+	phys_addr_t total;
+};
+
+static int __init kho_cma_area(struct cma *cma, void *data)
+{
+	struct kho_cma_sum *sum = data;
+	phys_addr_t start = cma_get_base(cma);
+	phys_addr_t end = min_t(phys_addr_t, start + cma_get_size(cma),
+				sum->limit);
+	struct memblock_region *r;
+
+	if (start >= end || (sum->nid != NUMA_NO_NODE &&
+			     early_pfn_to_nid(PHYS_PFN(start)) != sum->nid))
+		return 0;
+	/* What memblock counts as the kernel's: cma=size@base is not. */
+	for_each_reserved_mem_region(r) {
+		phys_addr_t s = max(start, r->base);
+		phys_addr_t e = min(end, r->base + r->size);
+
+		if (s < e && (r->flags & MEMBLOCK_RSRV_KERN))
+			sum->total += e - s;
+	}
+	return 0;
+}
+
+/*
+ * CMA areas reserved so far (cma=, hugetlb_cma=) are memblock allocations
+ * too, but early boot cannot allocate from them: scaling them would only
+ * make scratch as much again (twice over, at the default 200%).
+ */
+static phys_addr_t __init kho_cma_size(phys_addr_t limit, int nid)
+{
+	struct kho_cma_sum sum = { .limit = limit, .nid = nid };
+
+	cma_for_each_area(kho_cma_area, &sum);
+	return sum.total;
+}
+
 /* Scaled scratch size for the kernel memory below @limit on @nid. */
 static phys_addr_t __init kho_scaled(phys_addr_t limit, int nid)
 {
 	phys_addr_t kern = memblock_reserved_kern_size(limit, nid);
 
 	kern -= min(kern, kho_crash_size(limit, nid));
+	kern -= min(kern, kho_cma_size(limit, nid));
 	return kho_scratch_scaled_size(kern, kho_scratch_cfg.scale_pct,
 				       kho_granule());
 }

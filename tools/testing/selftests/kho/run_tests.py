@@ -345,6 +345,33 @@ class BadCmdlineTest:
         return f"{len(self.CASES)} malformed values"
 
 
+class ScratchCmaTest:
+    """Scratch sizing leaves CMA areas out: a 1 GiB hugetlb_cma= area in a
+    3 GiB guest changes the scaled scratch by at most 16 MiB (scaling the
+    area, at the default 200%, would ask for 2 GiB more).  nokaslr: the area
+    needs a free 1 GiB-aligned gigabyte, which the kernel image may take."""
+
+    name = "scratch_excludes_cma"
+    SIZES = re.compile(r"kho: scratch \d+: \[mem [^]]+\] (\d+) MiB$", re.M)
+
+    def run(self, log):
+        total = []
+        for i, extra in enumerate(("", " hugetlb_cma=1G")):
+            part = log.replace(".log", f"-{i}.log")
+            QemuTest(self.name, scenario="boot_only", expect=["boot_only"], mem="3G",
+                     append="kho=on kunit.enable=0 nokaslr" + extra, timeout=120).run(part)
+            text = read(part)
+            if extra and "hugetlb_cma: reserved 1024 MiB" not in text:
+                raise Failure("hugetlb_cma=1G reserved no 1 GiB area")
+            mib = [int(m) for m in self.SIZES.findall(text)]
+            if not mib:
+                raise Failure(f"no scratch regions in {os.path.basename(part)}")
+            total.append(sum(mib))
+        if abs(total[1] - total[0]) > 16:
+            raise Failure(f"scratch {total[0]} MiB plain, {total[1]} MiB with hugetlb_cma=1G")
+        return f"scratch {total[0]} MiB plain, {total[1]} MiB with a 1 GiB hugetlb CMA area"
+
+
 class CorruptHandoverTest:
     """One A -> B run per kind of damage done to A's finalized handover
     through the test-only kho-test/corrupt file: B boots, names the reason
@@ -578,6 +605,7 @@ TESTS = [
              expect=["meminfo_sane." + c for c in (
                  "a.reserved", "a.cma_line", "a.cma_total", "a.total", "finalize",
                  "accepted", "b.reserved", "b.cma_line", "b.cma_total", "b.total")]),
+    ScratchCmaTest(),
     QemuTest("next_kho_off", append="kho=on kunit.enable=0 reserve_mem=1M:4096:kho_t",
              expect=["next_kho_off." + c for c in (
                  "finalize", "why", "not_accepted", "no_in", "not_restored")]),
