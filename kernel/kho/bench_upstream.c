@@ -42,6 +42,8 @@
 /* Largest order of the mix; and its fixed seed. */
 #define KU_MIX_ORDER	9
 #define KU_MIX_SEED	0x9e3779b97f4a7c15ULL
+/* More than memory holds fails the run instead of the boot (OOM). */
+#define KU_GFP		(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)
 
 enum ku_kind { KU_4K, KU_2M, KU_MIX };
 
@@ -95,7 +97,7 @@ static unsigned int __init ku_next_order(u64 *x)
 /* One order-0 page with its buddy given back: no neighbour is preserved. */
 static struct folio *__init ku_alloc_scattered(void)
 {
-	struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+	struct page *p = alloc_pages(KU_GFP, 1);
 
 	if (!p)
 		return NULL;
@@ -108,55 +110,70 @@ static struct folio *__init ku_alloc(unsigned int order)
 {
 	if (ku_kind == KU_4K)
 		return ku_alloc_scattered();
-	return folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+	return folio_alloc(KU_GFP, order);
 }
 
+/*
+ * Allocate and preserve the workload; on any failure, say so and give back
+ * everything (what is preserved is unpreserved, then freed).
+ */
 static void __init ku_preserve(void)
 {
+	unsigned long i, nr = 0, kept = 0;
+	u64 *list, x = KU_MIX_SEED, pages = 0, t;
 	struct folio **folios;
 	struct ku_blob *blob;
-	u64 *list, x = KU_MIX_SEED, pages = 0, t;
-	unsigned long i;
-	int err = 0;
+	int err = -ENOMEM;
 
 	folios = kvcalloc(ku_nr, sizeof(*folios), GFP_KERNEL);
 	list = kho_alloc_preserve(ku_nr * sizeof(*list));
 	blob = kho_alloc_preserve(sizeof(*blob));
 	if (!folios || IS_ERR(list) || IS_ERR(blob)) {
-		pr_info("preserve: no memory for the lists\n");
-		return;
+		pr_info("preserve: no memory for the lists: FAILED\n");
+		goto out;
 	}
-	for (i = 0; i < ku_nr; i++) {
+	for (nr = 0; nr < ku_nr; nr++) {
 		unsigned int order = ku_kind == KU_2M ? KU_ORDER_2M :
 				     ku_kind == KU_MIX ? ku_next_order(&x) : 0;
 
-		folios[i] = ku_alloc(order);
-		if (!folios[i]) {
-			pr_info("preserve: no memory after %lu folios\n", i);
-			return;
+		folios[nr] = ku_alloc(order);
+		if (!folios[nr]) {
+			pr_info("preserve: no memory after %lu folios: FAILED\n", nr);
+			goto out;
 		}
-		list[i] = PFN_PHYS(folio_pfn(folios[i]));
-		pages += folio_nr_pages(folios[i]);
+		list[nr] = PFN_PHYS(folio_pfn(folios[nr]));
+		pages += folio_nr_pages(folios[nr]);
 	}
 
 	t = local_clock();
-	for (i = 0; i < ku_nr && !err; i++)
-		err = kho_preserve_folio(folios[i]);
+	for (err = 0; kept < nr && !err; kept++)
+		err = kho_preserve_folio(folios[kept]);
 	t = local_clock() - t;
 	if (err) {
-		pr_info("preserve failed at folio %lu: %d\n", i - 1, err);
-		return;
+		pr_info("preserve failed at folio %lu: %d: FAILED\n", --kept, err);
+		goto out;
 	}
 
 	blob->magic = KU_MAGIC;
-	blob->nr = ku_nr;
+	blob->nr = nr;
 	blob->pages = pages;
 	blob->list = virt_to_phys(list);
-	blob->list_size = ku_nr * sizeof(*list);
+	blob->list_size = nr * sizeof(*list);
 	err = kho_add_subtree(KU_NAME, blob, sizeof(*blob));
 	pr_info("preserved %lu folios, %llu pages, in %llu us: %llu ns per page: %s\n",
-		ku_nr, pages, div_u64(t, NSEC_PER_USEC), div64_u64(t, pages),
+		nr, pages, div_u64(t, NSEC_PER_USEC), div64_u64(t, pages),
 		err ? "FAILED" : "ok");
+out:
+	if (err) {
+		for (i = 0; i < kept; i++)
+			kho_unpreserve_folio(folios[i]);
+		for (i = 0; i < nr; i++)
+			folio_put(folios[i]);
+		if (!IS_ERR_OR_NULL(list))
+			kho_unpreserve_free(list);
+		if (!IS_ERR_OR_NULL(blob))
+			kho_unpreserve_free(blob);
+	}
 	kvfree(folios);
 }
 

@@ -97,6 +97,14 @@ kho_next_cmdline()
 	echo "${out# } kho_stage=$((KHO_STAGE + 1)) kho_failed=$KHO_FAILED kho_prev_boot=$KHO_BOOT_ID $*"
 }
 
+# kho_tsc_khz: this boot's TSC frequency in kHz, from the kernel log (the
+# benchmarks pass it on as tsc_early_khz=, so that the next kernel's clock
+# starts at the same point of every boot); empty if the log does not say.
+kho_tsc_khz()
+{
+	dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p'
+}
+
 # kho_kexec [kexec options] -- [extra command-line words]
 # Load /boot/bzImage with this boot's own initramfs via kexec_file_load and
 # jump.  Returns (after reporting) only if loading or jumping fails.

@@ -18,7 +18,7 @@ case $KHO_STAGE in
 		kho_check boot_bench.preserved "A: $(dmesg | sed -n 's/.*kho-bench: //p')" \
 			sh -c "dmesg | grep -q 'kho-bench: preserved .*: ok'"
 	fi
-	khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p')
+	khz=$(kho_tsc_khz)
 	kho_check boot_bench.tsc "A's TSC runs at ${khz:-?} kHz" [ -n "$khz" ]
 	if [ "$(kho_param kho_t.handover)" = 1 ]; then
 		kho_check boot_bench.finalize "A finalizes" \

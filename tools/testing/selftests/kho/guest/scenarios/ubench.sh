@@ -16,7 +16,7 @@ case $KHO_STAGE in
 		kho_check ubench.preserved "A: $(dmesg | sed -n 's/.*kho-ubench: //p')" \
 			sh -c "dmesg | grep -q 'kho-ubench: preserved .*: ok'"
 	fi
-	khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p')
+	khz=$(kho_tsc_khz)
 	kho_check ubench.tsc "A's TSC runs at ${khz:-?} kHz" [ -n "$khz" ]
 	echo "kho-ubench: mark finalize begins" > /dev/kmsg
 	if [ "$(kho_param kho)" = on ] && [ -e $fin ]; then
