@@ -39,7 +39,7 @@ import shutil
 import statistics
 import sys
 
-from benchlib import run_guest, table
+from benchlib import run_kexec, table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
@@ -68,7 +68,6 @@ EARLY = re.compile(STAMP + r" SLUB: HWalign=", re.M)
 PRESERVED = re.compile(r"kho-ubench: preserved (\d+) folios, (\d+) pages, in (\d+) us: .*: ok")
 RESTORED = re.compile(r"kho-ubench: restored (\d+) folios, (\d+) pages, in (\d+) us: .*: ok")
 MEMFREE = re.compile(r"kho-ubench: MemFree (\d+) kB")
-TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not ok")
 
 FIELDS = ("preserve_ns", "handover_ms", "early_ms", "restore_ns", "memfree_kb", "pages")
 
@@ -78,14 +77,9 @@ def one_run(kernel, key, bench, rep, args):
     append = "kunit.enable=0 " + ("kho=off" if bench is None else
                                   f"kho=on kho_ubench={bench}" if bench else "kho=on")
     image, initrd = KERNELS[kernel]
-    rc, text = run_guest("ubench", append, args.mem, log, smp=args.smp,
-                         timeout=args.timeout, kernel=image, initrd=initrd)
-    parts = re.split(r"^\[[ 0-9.]+\] Linux version ", text, flags=re.M)
-    trouble = TROUBLE.search(text)
-    if rc != 0 or len(parts) != 3 or trouble:
-        why = trouble.group(0) if trouble else f"exit {rc}, {len(parts) - 1} kernels"
-        sys.exit(f"bench-upstream: {kernel} {key} run {rep} failed ({why}); log: {log}")
-    a, b = parts[1], parts[2]
+    a, b = run_kexec(f"bench-upstream: {kernel} {key} run {rep}", "ubench", append,
+                     args.mem, log, smp=args.smp, timeout=args.timeout,
+                     kernel=image, initrd=initrd)
     marks = {(m.group(2), m.group(3)): float(m.group(1)) for m in MARK.finditer(a)}
     early, free = EARLY.search(b), MEMFREE.search(b)
     if len(marks) != 4 or not early or not free:

@@ -4,6 +4,7 @@ Markdown table on stdout, the same rows in a CSV file)."""
 
 import csv
 import os
+import re
 import subprocess
 import sys
 
@@ -24,6 +25,22 @@ def run_guest(scenario, append, mem, log, smp=2, timeout=600, kernel=None, initr
                         text=True).returncode
     with open(log, encoding="utf-8", errors="replace") as f:
         return rc, f.read()
+
+
+TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not ok")
+
+
+def run_kexec(what, scenario, append, mem, log, **kw):
+    """run_guest() for a scenario that kexecs once; return the console text
+    of kernel A and of kernel B, or exit naming WHAT if the run failed, the
+    kernel log shows trouble or there were not exactly two kernels."""
+    rc, text = run_guest(scenario, append, mem, log, **kw)
+    kernels = re.split(r"^\[[ 0-9.]+\] Linux version ", text, flags=re.M)
+    trouble = TROUBLE.search(text)
+    if rc != 0 or len(kernels) != 3 or trouble:
+        why = trouble.group(0) if trouble else f"exit {rc}, {len(kernels) - 1} kernels"
+        sys.exit(f"{what} failed ({why}); log: {log}")
+    return kernels[1], kernels[2]
 
 
 def table(hdr, rows, csv_path):

@@ -21,7 +21,7 @@ import re
 import statistics
 import sys
 
-from benchlib import run_guest, table
+from benchlib import TROUBLE, run_guest, table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
@@ -34,7 +34,6 @@ CONFIGS = [
 TARGETS = {"4k": 1.15, "thp": 1.05}
 
 RESULT = re.compile(r"luo-bench: blackout_ms=([\d.]+) retrieve_ms=([\d.]+)")
-TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not ok")
 
 
 def one_run(kind, rep, args):

@@ -31,7 +31,7 @@ import re
 import statistics
 import sys
 
-from benchlib import run_guest, table
+from benchlib import run_kexec, table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
@@ -53,7 +53,6 @@ ACCEPTED = re.compile(r"kho: handover accepted: (\d+) preserved ranges \((\d+) K
                       r" of \d+ clients reserved in (\d+) us")
 RESTORED = re.compile(r"kho-bench: restored (\d+) folios .* in (\d+) us: ok")
 PRESERVED = re.compile(r"kho-bench: preserved (\d+) folios .* in (\d+) us: ok")
-TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic")
 
 
 def one_run(name, bench, handover, rep, args):
@@ -63,13 +62,7 @@ def one_run(name, bench, handover, rep, args):
     append = f"kho={kho} kunit.enable=0 kho_t.handover={int(handover)}"
     if bench:
         append += f" kho_bench={bench}"
-    rc, text = run_guest("boot_bench", append, args.mem, log)
-    kernels = re.split(r"^\[[ 0-9.]+\] Linux version ", text, flags=re.M)
-    trouble = TROUBLE.search(text)
-    if rc != 0 or len(kernels) != 3 or trouble:
-        why = trouble.group(0) if trouble else f"exit {rc}, {len(kernels) - 1} kernels"
-        sys.exit(f"boot-bench: {name} run {rep} failed ({why}); log: {log}")
-    a, b = kernels[1], kernels[2]
+    a, b = run_kexec(f"boot-bench: {name} run {rep}", "boot_bench", append, args.mem, log)
     m, e = RUN_INIT.search(b), MEMORY.search(b)
     if not m or not e:
         sys.exit(f"boot-bench: {name}: B never reached /init; log: {log}")
