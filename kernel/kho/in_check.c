@@ -498,6 +498,7 @@ static bool __init kho_stream_load(struct kho_in_stream *s)
 		const __le64 *words = (const __le64 *)(run + 1);
 		u64 b, e;
 
+		s->folios = !(flags & KHO_MEM_RUN_RANGE);
 		if (!(flags & KHO_MEM_RUN_BITMAP)) {
 			s->next.addr = PFN_PHYS(pfn);
 			s->next.size = PFN_PHYS(kho_run_span(flags, order, nr));
@@ -565,7 +566,7 @@ static void __init kho_in_rewind(struct kho_in *in)
  * ranges is checked by the caller.  Returns false at the end.
  */
 static bool __init kho_in_next(struct kho_in *in, struct kho_range *r,
-			       const char **client)
+			       const char **client, bool *folios)
 {
 	struct kho_in_stream *s;
 
@@ -574,6 +575,7 @@ static bool __init kho_in_next(struct kho_in *in, struct kho_range *r,
 	s = &in->streams[in->heap[0]];
 	*r = s->next;
 	*client = in->clients[s->client].name;
+	*folios = s->folios;
 	if (!kho_stream_load(s))
 		in->heap[0] = in->heap[--in->heap_len];
 	kho_heap_down(in, 0);
@@ -712,6 +714,7 @@ int __init kho_in_check(struct kho_in *in)
 	struct kho_in_subs subs;
 	const char *client;
 	struct kho_range r;
+	bool folios;
 
 	if (kho_in_parse_fdt(in))
 		return -EINVAL;
@@ -721,7 +724,7 @@ int __init kho_in_check(struct kho_in *in)
 	in->bytes = 0;
 	in->why = NULL;
 	kho_in_rewind(in);
-	while (kho_in_next(in, &r, &client)) {
+	while (kho_in_next(in, &r, &client, &folios)) {
 		phys_addr_t end = r.addr + r.size;
 
 		if (in->nr_ranges && r.addr < prev_end)
@@ -792,16 +795,25 @@ bool __init kho_in_client_has(const struct kho_in *in, const char *client,
 	return false;
 }
 
+/*
+ * Folios go back to their owners as allocated memory: their struct pages
+ * are not marked reserved (MEMBLOCK_KHO_PRESERVED), so the restore need not
+ * clear the mark page by page.  Ranges stay reserved pages, as they were
+ * (reserve_mem uses them as they are).
+ */
 static bool __init kho_in_reserve_next(void *ctx, phys_addr_t *base,
-				       phys_addr_t *size)
+				       phys_addr_t *size,
+				       enum memblock_flags *flags)
 {
 	struct kho_range r;
 	const char *client;
+	bool folios;
 
-	if (!kho_in_next(ctx, &r, &client))
+	if (!kho_in_next(ctx, &r, &client, &folios))
 		return false;
 	*base = r.addr;
 	*size = r.size;
+	*flags = folios ? MEMBLOCK_KHO_PRESERVED : MEMBLOCK_NONE;
 	return true;
 }
 

@@ -28,9 +28,9 @@
  */
 
 /*
- * Turn reserved pages back into ordinary allocated pages.  Nothing else
- * touches a reserved page's flags, so they change without atomics, as
- * memblock's own hand-over does.
+ * Turn reserved pages back into ordinary allocated pages: ranges, and
+ * whatever is released unclaimed.  Nothing else touches a reserved page's
+ * flags, so they change without atomics, as memblock's own hand-over does.
  */
 static void kho_in_revive_pages(struct page *page, unsigned long nr,
 				bool compound)
@@ -42,6 +42,29 @@ static void kho_in_revive_pages(struct page *page, unsigned long nr,
 		set_page_count(page + i, compound && i ? 0 : 1);
 	}
 	adjust_managed_page_count(page, nr);
+}
+
+/*
+ * Turn the pages of a preserved folio back into a folio of @order.  They
+ * were reserved in memblock as MEMBLOCK_KHO_PRESERVED, so their struct
+ * pages were initialized at boot (one reference each) and not marked
+ * reserved: each tail page is written once, in the same pass that makes it
+ * a tail, which is what prep_compound_page() does after its own loop.
+ */
+static void kho_in_revive_folio(struct page *head, unsigned int order)
+{
+	unsigned long i, nr = 1UL << order;
+
+	set_page_count(head, 1);
+	if (order) {
+		__folio_set_head(page_folio(head));
+		for (i = 1; i < nr; i++) {
+			set_page_count(head + i, 0);
+			prep_compound_tail(head, i);
+		}
+		prep_compound_head(head, order);
+	}
+	adjust_managed_page_count(head, nr);
 }
 
 /**
@@ -68,9 +91,7 @@ struct folio *kho_client_restore_folio(struct kho_client *c, phys_addr_t phys)
 	    !kho_in_claim(c->in, item, pages))
 		return NULL;
 	page = pfn_to_page(PHYS_PFN(phys));
-	kho_in_revive_pages(page, pages, kind);
-	if (kind)
-		prep_compound_page(page, kind);
+	kho_in_revive_folio(page, kind);
 	return page_folio(page);
 }
 EXPORT_SYMBOL_GPL(kho_client_restore_folio);

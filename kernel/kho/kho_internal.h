@@ -198,6 +198,7 @@ struct kho_in_client {
  * @bit: in a bitmap run, the next bit to look at
  * @next: the preserved range the cursor stands on
  * @client: index of its client in &struct kho_in.clients
+ * @folios: @next holds folios (not a %KHO_MEM_RUN_RANGE range)
  */
 struct kho_in_stream {
 	const struct kho_mem_run *first;
@@ -206,6 +207,7 @@ struct kho_in_stream {
 	u64 bit;
 	struct kho_range next;
 	unsigned int client;
+	bool folios;
 };
 
 /**

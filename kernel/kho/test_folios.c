@@ -373,10 +373,24 @@ static unsigned int __init ktf_restore(struct ktf_client *t, const char *name,
 		phys_addr_t phys = fdt64_to_cpu(it->phys);
 		u64 size = fdt64_to_cpu(it->size), seed = fdt64_to_cpu(it->seed);
 		u32 order = fdt32_to_cpu(it->order);
+		struct page *first = pfn_to_page(PHYS_PFN(phys));
+		struct page *last = first + (size >> PAGE_SHIFT) - 1;
+		bool range = order == KTF_RANGE;
 		struct folio *f;
 		unsigned long j;
 
-		if (order == KTF_RANGE) {
+		/*
+		 * Ranges wait as reserved pages; folios as initialized pages
+		 * that are not reserved (MEMBLOCK_KHO_PRESERVED).
+		 */
+		if (PageReserved(first) != range || PageReserved(last) != range) {
+			pr_err("%s: %s at %pa is %sreserved before its restore\n",
+			       name, range ? "range" : "folio", &phys,
+			       PageReserved(first) ? "" : "not ");
+			bad++;
+			continue;
+		}
+		if (range) {
 			if (kho_client_restore_phys(t->c, phys, size) ||
 			    ktf_check(phys_to_virt(phys), size, seed) ||
 			    ktf_sum(phys_to_virt(phys), size) !=
@@ -395,6 +409,8 @@ static unsigned int __init ktf_restore(struct ktf_client *t, const char *name,
 		f = kho_client_restore_folio(t->c, phys);
 		if (!f || folio_order(f) != order || folio_ref_count(f) != 1 ||
 		    folio_size(f) != size ||
+		    (order && (page_ref_count(last) ||
+			       compound_head(last) != &f->page)) ||
 		    ktf_check(folio_address(f), size, seed) ||
 		    ktf_sum(folio_address(f), size) != fdt64_to_cpu(it->sum)) {
 			pr_err("%s: folio at %pa order %u: %s\n", name, &phys,

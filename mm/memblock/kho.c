@@ -208,9 +208,10 @@ static void __init_memblock memblock_kho_emit(struct memblock_region *out,
 
 /**
  * memblock_reserve_sorted - reserve many address-ordered ranges at once
- * @next: returns the next range in *@base and *@size and true, or false at
- *	the end; ranges must come in ascending address order, without
- *	overlapping each other
+ * @next: returns the next range in *@base and *@size, the flags of its
+ *	reservation in *@flags (%MEMBLOCK_NONE or %MEMBLOCK_KHO_PRESERVED) and
+ *	true, or false at the end; ranges must come in ascending address
+ *	order, without overlapping each other
  * @ctx: passed to @next
  * @nr: upper bound on the number of ranges @next returns
  *
@@ -229,16 +230,18 @@ static void __init_memblock memblock_kho_emit(struct memblock_region *out,
  * The array leaves room for %INIT_MEMBLOCK_REGIONS more regions, so the
  * reservations of the rest of the boot do not double it at once.
  *
- * Return: 0 on success; -EINVAL if the ranges are not sorted, overlap or are
- * more than @nr; -ENOMEM if no memory was found for the array; -EBUSY if the
- * array would overlap one of the ranges or the slab allocator is already up.
- * memblock.reserved is unchanged on failure.
+ * Return: 0 on success; -EINVAL if the ranges are not sorted, overlap, have
+ * other flags or are more than @nr; -ENOMEM if no memory was found for the
+ * array; -EBUSY if the array would overlap one of the ranges or the slab
+ * allocator is already up.  memblock.reserved is unchanged on failure.
  */
 int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 							 phys_addr_t *base,
-							 phys_addr_t *size),
+							 phys_addr_t *size,
+							 enum memblock_flags *flags),
 					    void *ctx, unsigned long nr)
 {
+	enum memblock_flags nf = MEMBLOCK_NONE;
 	struct memblock_type *rsv = &memblock.reserved;
 	struct memblock_region *old, *new;
 	unsigned long i = 0, cnt = 0, seen = 0, max, old_max;
@@ -270,11 +273,12 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 		if (!have && !done) {
 			phys_addr_t size;
 
-			done = !next(ctx, &nb, &size);
+			done = !next(ctx, &nb, &size, &nf);
 			if (!done) {
 				err = -EINVAL;
 				if (++seen > nr || !size || nb < prev_end ||
-				    nb + size < nb)
+				    nb + size < nb ||
+				    (nf & ~MEMBLOCK_KHO_PRESERVED))
 					goto undo;
 				ne = nb + size;
 				/* The array must not sit on what it describes. */
@@ -311,12 +315,11 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 		if (i < rsv->cnt && old[i].base < ne) {
 			/* The new range runs into an existing region. */
 			memblock_kho_emit(new, &cnt, nb, old[i].base - nb,
-					  MEMBLOCK_NONE, MAX_NUMNODES);
+					  nf, MAX_NUMNODES);
 			nb = old[i].base;
 			continue;
 		}
-		memblock_kho_emit(new, &cnt, nb, ne - nb, MEMBLOCK_NONE,
-				  MAX_NUMNODES);
+		memblock_kho_emit(new, &cnt, nb, ne - nb, nf, MAX_NUMNODES);
 		have = false;
 	}
 

@@ -16,7 +16,8 @@ void memblock_set_kho_scratch_only(void);
 void memblock_clear_kho_scratch_only(void);
 bool memblock_is_kho_scratch_only(void);
 int memblock_reserve_sorted(bool (*next)(void *ctx, phys_addr_t *base,
-					 phys_addr_t *size),
+					 phys_addr_t *size,
+					 enum memblock_flags *flags),
 			    void *ctx, unsigned long nr);
 phys_addr_t reserve_mem_kho_alloc(const char *name, phys_addr_t size,
 				  phys_addr_t align);

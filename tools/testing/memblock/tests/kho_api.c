@@ -14,9 +14,18 @@ static phys_addr_t kho_base(void)
 	return ALIGN(dummy_physical_memory_base(), SZ_64K);
 }
 
+/*
+ * memblock_reserve_sorted() leaves memblock.reserved in an array it
+ * allocated from the simulated memory, where the next case would allocate
+ * its own: every case starts from this static array instead.
+ */
+static struct memblock_region kho_rsv_regions[INIT_MEMBLOCK_RESERVED_REGIONS];
+
 static void kho_setup(void)
 {
 	reset_memblock_regions();
+	memset(kho_rsv_regions, 0, sizeof(kho_rsv_regions));
+	memblock.reserved.regions = kho_rsv_regions;
 	reset_memblock_attributes();
 	memblock_add(kho_base(), KHO_TEST_MEM);
 	memblock_allow_resize();
@@ -148,9 +157,11 @@ static int reserve_mem_avoids_scratch(void)
 struct kho_ranges {
 	const phys_addr_t (*r)[2];
 	unsigned long n, i;
+	const enum memblock_flags *f;	/* flags per range; NULL: none */
 };
 
-static bool kho_next(void *ctx, phys_addr_t *base, phys_addr_t *size)
+static bool kho_next(void *ctx, phys_addr_t *base, phys_addr_t *size,
+		     enum memblock_flags *flags)
 {
 	struct kho_ranges *k = ctx;
 
@@ -158,6 +169,7 @@ static bool kho_next(void *ctx, phys_addr_t *base, phys_addr_t *size)
 		return false;
 	*base = k->r[k->i][0];
 	*size = k->r[k->i][1];
+	*flags = k->f ? k->f[k->i] : MEMBLOCK_NONE;
 	k->i++;
 	return true;
 }
@@ -212,7 +224,49 @@ static int reserve_sorted_merges(void)
 	return 0;
 }
 
-/* Unsorted, overlapping or too many ranges change nothing. */
+/*
+ * Ranges keep the flags they come with, coalesce only with neighbours of
+ * the same flags, and are clipped around existing regions as without
+ * flags.
+ */
+static int reserve_sorted_flags(void)
+{
+	const enum memblock_flags pres = MEMBLOCK_KHO_PRESERVED;
+	phys_addr_t b = kho_base() + SZ_4M;
+	const phys_addr_t r[][2] = {
+		{ b,		SZ_4K },
+		{ b + SZ_4K,	SZ_4K },	/* same flags: coalesces */
+		{ b + SZ_8K,	SZ_4K },	/* touches, other flags */
+		{ b + SZ_64K,	SZ_64K },	/* covers an existing region */
+	};
+	const enum memblock_flags f[] = { pres, pres, MEMBLOCK_NONE, pres };
+	struct kho_ranges k = { r, ARRAY_SIZE(r), 0, f };
+	struct memblock_region *rg;
+	int ret;
+
+	PREFIX_PUSH();
+	kho_setup();
+	memblock_reserve_kern(b + SZ_64K + SZ_16K, SZ_16K);
+	memblock_set_current_limit(kho_base() + SZ_2M);
+	ret = memblock_reserve_sorted(kho_next, &k, ARRAY_SIZE(r));
+	ASSERT_EQ(0, ret);
+	rg = memblock.reserved.regions;
+	ASSERT_EQ(6, memblock.reserved.cnt);
+	assert_region(1, b, SZ_8K);
+	ASSERT_EQ(pres, rg[1].flags);
+	assert_region(2, b + SZ_8K, SZ_4K);
+	ASSERT_EQ(MEMBLOCK_NONE, rg[2].flags);
+	assert_region(3, b + SZ_64K, SZ_16K);
+	ASSERT_EQ(pres, rg[3].flags);
+	assert_region(4, b + SZ_64K + SZ_16K, SZ_16K);
+	ASSERT_EQ(MEMBLOCK_RSRV_KERN, rg[4].flags);
+	assert_region(5, b + SZ_64K + SZ_32K, SZ_32K);
+	ASSERT_EQ(pres, rg[5].flags);
+	test_pass_pop();
+	return 0;
+}
+
+/* Unsorted, overlapping, too many or wrongly flagged ranges change nothing. */
 static int reserve_sorted_rejects(void)
 {
 	phys_addr_t b = kho_base() + SZ_4M;
@@ -222,6 +276,8 @@ static int reserve_sorted_rejects(void)
 	const phys_addr_t empty[][2] = { { b, 0 } };
 	struct kho_ranges k1 = { unsorted, 2, 0 }, k2 = { overlap, 2, 0 };
 	struct kho_ranges k3 = { empty, 1, 0 }, k4 = { two, 2, 0 };
+	const enum memblock_flags nomap[] = { MEMBLOCK_NOMAP };
+	struct kho_ranges k5 = { two, 1, 0, nomap };
 	int ret;
 
 	PREFIX_PUSH();
@@ -235,6 +291,9 @@ static int reserve_sorted_rejects(void)
 	ASSERT_EQ(-EINVAL, ret);
 	/* More ranges than announced. */
 	ret = memblock_reserve_sorted(kho_next, &k4, 1);
+	ASSERT_EQ(-EINVAL, ret);
+	/* Only MEMBLOCK_KHO_PRESERVED may come with a range. */
+	ret = memblock_reserve_sorted(kho_next, &k5, 1);
 	ASSERT_EQ(-EINVAL, ret);
 	ASSERT_EQ(1, memblock.reserved.cnt);
 	assert_region(0, b + SZ_1M, SZ_4K);
@@ -270,7 +329,7 @@ struct kho_scattered {
 };
 
 static bool kho_next_scattered(void *ctx, phys_addr_t *base,
-			       phys_addr_t *size)
+			       phys_addr_t *size, enum memblock_flags *flags)
 {
 	struct kho_scattered *k = ctx;
 
@@ -279,6 +338,7 @@ static bool kho_next_scattered(void *ctx, phys_addr_t *base,
 	/* Every other page: nothing coalesces. */
 	*base = k->base + 2 * k->i * SZ_4K;
 	*size = SZ_4K;
+	*flags = MEMBLOCK_NONE;
 	k->i++;
 	return true;
 }
@@ -331,7 +391,8 @@ struct kho_prop {
 	unsigned long n, i;
 };
 
-static bool kho_prop_next(void *ctx, phys_addr_t *base, phys_addr_t *size)
+static bool kho_prop_next(void *ctx, phys_addr_t *base, phys_addr_t *size,
+			  enum memblock_flags *flags)
 {
 	struct kho_prop *k = ctx;
 
@@ -339,6 +400,7 @@ static bool kho_prop_next(void *ctx, phys_addr_t *base, phys_addr_t *size)
 		return false;
 	*base = k->r[k->i][0];
 	*size = k->r[k->i][1];
+	*flags = MEMBLOCK_NONE;
 	k->i++;
 	return true;
 }
@@ -427,6 +489,8 @@ static int reserve_sorted_random(void)
 
 int memblock_kho_checks(void)
 {
+	struct memblock_region *rsv = memblock.reserved.regions;
+
 	prefix_reset();
 	prefix_push("memblock_kho");
 	test_print("Running memblock KHO tests...\n");
@@ -437,10 +501,15 @@ int memblock_kho_checks(void)
 	scratch_only_allocations();
 	reserve_mem_avoids_scratch();
 	reserve_sorted_merges();
+	reserve_sorted_flags();
 	reserve_sorted_rejects();
 	reserve_sorted_busy();
 	reserve_sorted_many();
 	reserve_sorted_random();
+	/* Back to the array the other cases use, empty. */
+	memblock.reserved.regions = rsv;
+	memblock.reserved.cnt = 0;
+	reset_memblock_regions();
 	dummy_physical_memory_cleanup();
 
 	prefix_pop();
