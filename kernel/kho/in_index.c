@@ -215,16 +215,20 @@ static const struct kho_in_ent *kho_in_find(struct kho_in_mem *in,
 					    unsigned int kind, unsigned long pfn)
 {
 	const struct kho_in_ent *ents = in->ents[kind];
-	u64 lo = 0, hi = in->nr[kind], h = READ_ONCE(in->hint[kind]), i;
+	u64 lo = 0, hi = in->nr[kind], h = READ_ONCE(in->hint[kind]);
 
-	/* The last entry found, then the one after it. */
-	for (i = h; i < hi && i <= h + 1; i++) {
-		if (pfn < ents[i].pfn)
-			break;
-		if (pfn < ents[i].end) {
-			if (i != h)
-				WRITE_ONCE(in->hint[kind], i);
-			return &ents[i];
+	/*
+	 * The last entry found, then the one after it; @pfn between the two
+	 * is in no entry (restores mostly come in address order).
+	 */
+	if (h < hi && pfn >= ents[h].pfn) {
+		if (pfn < ents[h].end)
+			return &ents[h];
+		if (h + 1 == hi || pfn < ents[h + 1].pfn)
+			return NULL;
+		if (pfn < ents[h + 1].end) {
+			WRITE_ONCE(in->hint[kind], h + 1);
+			return &ents[h + 1];
 		}
 	}
 	while (lo < hi) {
@@ -279,13 +283,26 @@ static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
 s64 kho_in_item(struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages)
 {
+	unsigned int top = NR_PAGE_ORDERS - 1, i, k;
 	unsigned long start;
-	unsigned int k;
 
-	for (k = 0; in && k < KHO_NR_KINDS; k++) {
-		const struct kho_in_ent *e = kho_in_find(in, k, pfn);
+	if (!in)
+		return -1;
+	/*
+	 * A folio of order k starts on a multiple of 1 << k: look only at
+	 * the orders @pfn is aligned to, largest first (a folio is aligned
+	 * to twice its size only half the time, so its own order comes
+	 * first or second mostly), then at the ranges.  Items never
+	 * overlap, so at most one kind holds @pfn.
+	 */
+	if (pfn)
+		top = min_t(unsigned int, top, __ffs(pfn));
+	for (i = 0; i <= top + 1; i++) {
+		const struct kho_in_ent *e;
 		s64 item;
 
+		k = i <= top ? top - i : KHO_KIND_RANGE;
+		e = kho_in_find(in, k, pfn);
 		if (!e)
 			continue;
 		item = kho_in_ent_item(e, k, pfn, &start, pages);

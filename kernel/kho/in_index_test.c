@@ -99,6 +99,47 @@ static void kho_idx_sound(struct kunit *test)
 	kho_in_mem_free(in);
 }
 
+/*
+ * Lookups forward, backward and between entries find exactly the items
+ * that start there, whatever the last lookup found; a page inside a
+ * folio, at any alignment, is no item.
+ */
+static void kho_idx_lookups(struct kunit *test)
+{
+	struct kho_idx_rec r;
+	struct kho_in_mem *in;
+	unsigned long pages;
+	unsigned int kind, i;
+	s64 item, want;
+	int pfn;
+
+	kho_idx_begin(test, &r);
+	/* Two order-0 pages every 8 pages: items 2 * i and 2 * i + 1. */
+	for (i = 0; i < 4; i++)
+		kho_idx_run(&r, KHO_IDX_PFN + 8 * i, 2, 0, 0, 0);
+	kho_idx_run(&r, KHO_IDX_PFN + 512, 1, 9, 0, 0);
+	in = kho_idx_build(&r, U64_MAX);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+
+	for (pfn = 0; pfn < 40; pfn++) {
+		want = pfn < 32 && pfn % 8 < 2 ? pfn / 8 * 2 + pfn % 8 : -1;
+		item = kho_in_item(in, KHO_IDX_PFN + pfn, &kind, &pages);
+		KUNIT_EXPECT_EQ_MSG(test, item, want, "forward, page %d", pfn);
+	}
+	for (pfn = 39; pfn >= 0; pfn--) {
+		want = pfn < 32 && pfn % 8 < 2 ? pfn / 8 * 2 + pfn % 8 : -1;
+		item = kho_in_item(in, KHO_IDX_PFN + pfn, &kind, &pages);
+		KUNIT_EXPECT_EQ_MSG(test, item, want, "backward, page %d", pfn);
+	}
+	item = kho_in_item(in, KHO_IDX_PFN + 512, &kind, &pages);
+	KUNIT_EXPECT_EQ(test, item, 8);
+	KUNIT_EXPECT_EQ(test, kind, 9);
+	for (i = 0; i < 9; i++)
+		KUNIT_EXPECT_EQ(test, kho_in_item(in, KHO_IDX_PFN + 512 + BIT(i),
+						  &kind, &pages), -1);
+	kho_in_mem_free(in);
+}
+
 /* Runs of one kind overlap: by their holes, by their items, out of order. */
 static void kho_idx_overlap(struct kunit *test)
 {
@@ -162,6 +203,7 @@ static void kho_idx_counts(struct kunit *test)
 
 static struct kunit_case kho_idx_cases[] = {
 	KUNIT_CASE(kho_idx_sound),
+	KUNIT_CASE(kho_idx_lookups),
 	KUNIT_CASE(kho_idx_overlap),
 	KUNIT_CASE(kho_idx_counts),
 	{}
