@@ -213,6 +213,32 @@ static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
 }
 
 /*
+ * Are any of @c's folios of order @k in [@s, @e), pages of one block?  The
+ * block lies in one bitmap chunk of every order; this CPU's hint for @k
+ * usually names that chunk already, which saves the xarray lookup when a
+ * client preserves folios of several orders side by side.  Only @c's own
+ * chunks are taken from a hint: the caller holds @c, so they live.
+ */
+static bool kho_folios_any(struct kho_client *c, unsigned int k,
+			   unsigned long s, unsigned long e)
+{
+	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
+	unsigned long idx = start / KHO_CHUNK_BITS;
+	unsigned long base = idx * KHO_CHUNK_BITS;
+	unsigned long gen = READ_ONCE(kho_track_gen);
+	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[k]);
+	unsigned long *chunk = NULL;
+
+	if (h->gen == gen && h->c == c && h->idx == idx &&
+	    end - base <= KHO_CHUNK_BITS)
+		chunk = h->chunk;
+	put_cpu_ptr(&kho_track_hints[k]);
+	if (!chunk)
+		return kho_bits_any(&c->folios[k], start, end);
+	return find_next_bit(chunk, end - base, start - base) < end - base;
+}
+
+/*
  * Does anything but @c's own @kind announce itself in @blk that lies in
  * [@s, @e), pages of that block?  Folios of other kinds or clients are
  * looked up in their bitmaps; ranges only set *@ranges, for the caller to
@@ -242,7 +268,8 @@ static bool kho_block_conflict(const struct kho_block *blk,
 		for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
 			if (o == c && k == kind)
 				continue;
-			if (kho_bits_any(&o->folios[k], s >> k,
+			if (o == c ? kho_folios_any(c, k, s, e) :
+			    kho_bits_any(&o->folios[k], s >> k,
 					 ((e - 1) >> k) + 1)) {
 				found = true;
 				goto out;
