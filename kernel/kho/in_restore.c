@@ -47,9 +47,10 @@ static void kho_in_revive_pages(struct page *page, unsigned long nr,
 /*
  * Turn the pages of a preserved folio back into a folio of @order.  They
  * were reserved in memblock as MEMBLOCK_KHO_PRESERVED, so their struct
- * pages were initialized at boot (one reference each) and not marked
- * reserved: each tail page is written once, in the same pass that makes it
- * a tail, which is what prep_compound_page() does after its own loop.
+ * pages were initialized at boot (zeroed, one reference each), not marked
+ * reserved, and untouched since.  Each tail page is written once: no
+ * reference, and what prep_compound_tail() sets but ->private, which is
+ * still 0.  Then the head, as prep_compound_page() does after its loop.
  */
 static void kho_in_revive_folio(struct page *head, unsigned int order)
 {
@@ -59,8 +60,11 @@ static void kho_in_revive_folio(struct page *head, unsigned int order)
 	if (order) {
 		__folio_set_head(page_folio(head));
 		for (i = 1; i < nr; i++) {
-			set_page_count(head + i, 0);
-			prep_compound_tail(head, i);
+			struct page *p = head + i;
+
+			set_page_count(p, 0);
+			p->mapping = TAIL_MAPPING;
+			set_compound_head(p, head);
 		}
 		prep_compound_head(head, order);
 	}
