@@ -39,10 +39,8 @@ import shutil
 import statistics
 import sys
 
-from benchlib import run_kexec, table
+from benchlib import BENCH_LOGS, BUILD, run_kexec, table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
 UPSTREAM = os.environ.get("KHO_UPSTREAM", "7.3")
 
 KERNELS = {
@@ -73,7 +71,7 @@ FIELDS = ("preserve_ns", "handover_ms", "early_ms", "restore_ns", "memfree_kb", 
 
 
 def one_run(kernel, key, bench, rep, args):
-    log = os.path.join(BUILD, "logs", "bench", f"upstream-{kernel}-{key}-{rep}.log")
+    log = os.path.join(BENCH_LOGS, f"upstream-{kernel}-{key}-{rep}.log")
     append = "kunit.enable=0 " + ("kho=off" if bench is None else
                                   f"kho=on kho_ubench={bench}" if bench else "kho=on")
     image, initrd = KERNELS[kernel]

@@ -10,6 +10,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_RUN = os.path.join(ROOT, "scripts", "qemu-run.py")
+BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
+# Where every benchmark keeps its guests' console logs, whatever its --csv.
+BENCH_LOGS = os.path.join(BUILD, "logs", "bench")
 
 
 def run_guest(scenario, append, mem, log, smp=2, timeout=600, kernel=None, initrd=None):
@@ -54,4 +57,4 @@ def table(hdr, rows, csv_path):
         w = csv.writer(f)
         w.writerow(hdr)
         w.writerows(rows)
-    print(f"\nCSV: {csv_path}; logs: {os.path.join(os.path.dirname(csv_path), 'logs', 'bench')}")
+    print(f"\nCSV: {csv_path}; logs: {BENCH_LOGS}")

@@ -21,10 +21,8 @@ import re
 import statistics
 import sys
 
-from benchlib import TROUBLE, run_guest, table
+from benchlib import BENCH_LOGS, BUILD, TROUBLE, run_guest, table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
 
 CONFIGS = [
     ("kexec, clock memfd only", "none"),
@@ -37,7 +35,7 @@ RESULT = re.compile(r"luo-bench: blackout_ms=([\d.]+) retrieve_ms=([\d.]+)")
 
 
 def one_run(kind, rep, args):
-    log = os.path.join(BUILD, "logs", "bench", f"blackout-{kind}-{rep}.log")
+    log = os.path.join(BENCH_LOGS, f"blackout-{kind}-{rep}.log")
     rc, text = run_guest("luo_blackout", f"kho=on kunit.enable=0 luo.bench={kind}",
                          args.mem, log, smp=args.smp)
     m, trouble = RESULT.search(text), TROUBLE.search(text)

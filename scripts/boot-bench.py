@@ -31,10 +31,8 @@ import re
 import statistics
 import sys
 
-from benchlib import run_kexec, table
+from benchlib import BENCH_LOGS, BUILD, run_kexec, table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("KHO_BUILD", os.path.join(ROOT, "build"))
 
 # name, kho_bench= (None: nothing preserved), handover
 CONFIGS = [
@@ -57,7 +55,7 @@ PRESERVED = re.compile(r"kho-bench: preserved (\d+) folios .* in (\d+) us: ok")
 
 def one_run(name, bench, handover, rep, args):
     tag = re.sub(r"\W+", "_", name)
-    log = os.path.join(BUILD, "logs", "bench", f"{tag}-{rep}.log")
+    log = os.path.join(BENCH_LOGS, f"{tag}-{rep}.log")
     kho = "on" if handover else "off"
     append = f"kho={kho} kunit.enable=0 kho_t.handover={int(handover)}"
     if bench:
