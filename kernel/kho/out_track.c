@@ -88,6 +88,14 @@ static DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 /* Moves on whenever a client's chunks are freed; kho_mem_lock. */
 static unsigned long kho_track_gen;
 
+/* Does this CPU's hint @h name chunk @idx of @c, and is it current? */
+static bool kho_hint_has(const struct kho_track_hint *h, struct kho_client *c,
+			 unsigned long idx)
+{
+	return h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
+	       h->idx == idx && h->chunk;
+}
+
 /* The page @idx of @xa; allocated if @alloc and missing. */
 static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
 {
@@ -144,8 +152,7 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 {
 	unsigned long gen = READ_ONCE(kho_track_gen);
 	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
-	bool hit = h->gen == gen && h->c == c && h->idx == idx &&
-		   h->chunk && h->bidx == bidx;
+	bool hit = kho_hint_has(h, c, idx) && h->bidx == bidx;
 
 	if (hit) {
 		*chunk = h->chunk;
@@ -225,12 +232,10 @@ static bool kho_folios_any(struct kho_client *c, unsigned int k,
 	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
 	unsigned long idx = start / KHO_CHUNK_BITS;
 	unsigned long base = idx * KHO_CHUNK_BITS;
-	unsigned long gen = READ_ONCE(kho_track_gen);
 	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[k]);
 	unsigned long *chunk = NULL;
 
-	if (h->gen == gen && h->c == c && h->idx == idx &&
-	    end - base <= KHO_CHUNK_BITS)
+	if (kho_hint_has(h, c, idx) && end - base <= KHO_CHUNK_BITS)
 		chunk = h->chunk;
 	put_cpu_ptr(&kho_track_hints[k]);
 	if (!chunk)
