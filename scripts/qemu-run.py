@@ -8,7 +8,8 @@ QEMU's exit or at the timeout, whichever comes first.
 
 Exit status: 0 verdict pass, 1 verdict fail, 2 panic / no verdict / timeout.
 
-Environment: KHO_QEMU_ACCEL=tcg|kvm (default tcg), KHO_QEMU=binary.
+Environment: KHO_QEMU_ACCEL=tcg|kvm (default tcg), KHO_QEMU=binary,
+KHO_QEMU_EXTRA=more QEMU options (split at blanks).
 """
 
 import argparse
@@ -48,6 +49,7 @@ def qemu_command(args):
            "-append", f"{BASE_CMDLINE} {args.append}".strip()]
     if args.prealloc:
         cmd.append("-mem-prealloc")
+    cmd += os.environ.get("KHO_QEMU_EXTRA", "").split()
     if args.numa > 1:
         per_node = args.mem // args.numa
         if per_node * args.numa != args.mem:
