@@ -13,6 +13,18 @@ reads it back (guest/scenarios/luo_blackout.sh, luo_test.c).
 Each configuration runs REPS times; the table gives medians and the ratio
 to the baseline, and build/bench-blackout.csv the figures.  B's part spent
 in RETRIEVE_SESSION / RETRIEVE_FD and mmap is the retrieve column.
+
+With --icount, QEMU runs the guests on its instruction counter
+(-icount shift=0,sleep=off): guest time advances 1 ns per instruction
+executed and jumps over idle periods, so the figures count the work done
+and do not depend on the host's load (runs repeat to within 0.1%); they
+go to build/bench-blackout-icount.csv.  Wall-clock figures under TCG move
+with the host: whole runs differ by up to 1.5x.
+
+The guests boot with i8042.noaux: QEMU's PS/2 mouse is probed for a few
+hundred milliseconds, at a moment that varies from run to run, and a
+kexec -e that falls in it waits for the probe to end (device_shutdown()
+waits for probing), which added up to 0.3 s to single runs.
 """
 
 import argparse
@@ -35,8 +47,10 @@ RESULT = re.compile(r"luo-bench: blackout_ms=([\d.]+) retrieve_ms=([\d.]+)")
 
 
 def one_run(kind, rep, args):
-    log = os.path.join(BENCH_LOGS, f"blackout-{kind}-{rep}.log")
-    rc, text = run_guest("luo_blackout", f"kho=on kunit.enable=0 luo.bench={kind}",
+    clock = "icount-" if args.icount else ""
+    log = os.path.join(BENCH_LOGS, f"blackout-{clock}{kind}-{rep}.log")
+    rc, text = run_guest("luo_blackout",
+                         f"kho=on kunit.enable=0 i8042.noaux luo.bench={kind}",
                          args.mem, log, smp=args.smp)
     m, trouble = RESULT.search(text), TROUBLE.search(text)
     if rc != 0 or not m or trouble:
@@ -51,8 +65,16 @@ def main():
     p.add_argument("--reps", type=int, default=5, help="runs per configuration")
     p.add_argument("--mem", default="3G", help="guest memory (A and B)")
     p.add_argument("--smp", type=int, default=2, help="vCPUs (A and B)")
-    p.add_argument("--csv", default=os.path.join(BUILD, "bench-blackout.csv"))
+    p.add_argument("--icount", action="store_true",
+                   help="guest time from QEMU's instruction counter, not the host's clock")
+    p.add_argument("--csv", help="CSV file (default build/bench-blackout[-icount].csv)")
     args = p.parse_args()
+    if not args.csv:
+        name = "bench-blackout-icount.csv" if args.icount else "bench-blackout.csv"
+        args.csv = os.path.join(BUILD, name)
+    if args.icount:
+        # qemu-run.py appends these to QEMU's command line.
+        os.environ["KHO_QEMU_EXTRA"] = "-icount shift=0,sleep=off"
 
     # Interleaved: TCG's speed drifts over minutes (whole runs differ by up
     # to 1.5x), so each round runs every configuration once.
@@ -72,8 +94,10 @@ def main():
     base = rows[0][2]
     hdr = ("kexec carries", "blackout ms (median)", "min-max", "ratio", "target",
            "B retrieve + map ms")
-    print(f"\nQEMU (TCG, {args.mem}), median of {args.reps} runs; blackout = kexec -e in A "
-          "until B's process has read the memfd's first byte")
+    clock = ("guest time from the instruction counter (1 ns per instruction)"
+             if args.icount else "host wall clock")
+    print(f"\nQEMU (TCG, {args.mem}, {args.smp} vCPUs), {clock}, median of {args.reps} runs; "
+          "blackout = kexec -e in A until B's process has read the memfd's first byte")
     out = []
     for name, kind, med, ret, black in rows:
         target = TARGETS.get(kind)
