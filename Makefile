@@ -23,7 +23,7 @@ help:
 	@echo "make series     export the work as a git-am series in build/series"
 	@echo "make bench      simulator and QEMU boot benchmarks: tables, CSV in build/"
 	@echo "make bench-sim | bench-boot | bench-blackout [BENCH_REPS=N]   one of them"
-	@echo "make bench-upstream [BENCH_REPS=N] [BENCH_ONLY=4k128,4k256,2m,mix]"
+	@echo "make bench-upstream [BENCH_REPS=N] [BENCH_ONLY=4k128,4k256,2m,mix] [BENCH_ICOUNT=1]"
 	@echo "                side by side with upstream Linux 7.3 (not in make bench)"
 	@echo "make fuzz FUZZ_SECONDS=N   fuzz the handover check for N seconds (FUZZ_RUNS=N: executions)"
 	@echo "make kernel | initramfs | kernel-debug | initramfs-debug | tree | deps | clean | distclean"
@@ -91,7 +91,7 @@ bench-blackout: initramfs
 bench-upstream: initramfs
 	@scripts/upstream.sh
 	@$(PYTHON) scripts/bench-upstream.py --reps $(or $(BENCH_REPS),5) \
-		$(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+		$(if $(BENCH_ONLY),--only $(BENCH_ONLY)) $(if $(BENCH_ICOUNT),--icount)
 
 fuzz: tree
 	@$(MAKE) -C $(SIM) fuzz-run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) \

@@ -29,6 +29,12 @@ ours/upstream and the issue's targets; build/bench-upstream.csv has the
 table, build/bench-upstream-runs.csv every run.  Not part of make test:
 upstream's B reserves each preserved page on its own in memblock and needs
 minutes under TCG for a few hundred thousand pages.
+
+With --icount the guests run on QEMU's instruction counter
+(-icount shift=0,sleep=off): guest time advances 1 ns per instruction, so
+every figure counts the work done and repeats from run to run whatever
+the host does (under the host's clock single boots stall for 40-150 ms at
+random); the CSV files get -icount in their names.
 """
 
 import argparse
@@ -71,7 +77,8 @@ FIELDS = ("preserve_ns", "handover_ms", "early_ms", "restore_ns", "memfree_kb", 
 
 
 def one_run(kernel, key, bench, rep, args):
-    log = os.path.join(BENCH_LOGS, f"upstream-{kernel}-{key}-{rep}.log")
+    clock = "icount-" if args.icount else ""
+    log = os.path.join(BENCH_LOGS, f"upstream-{clock}{kernel}-{key}-{rep}.log")
     append = "kunit.enable=0 " + ("kho=off" if bench is None else
                                   f"kho=on kho_ubench={bench}" if bench else "kho=on")
     image, initrd = KERNELS[kernel]
@@ -110,8 +117,16 @@ def main():
     p.add_argument("--timeout", type=int, default=3600, help="seconds per run")
     p.add_argument("--only", default="", help="comma-separated workload keys: " +
                    ", ".join(k for k, _, b in WORKLOADS if b))
-    p.add_argument("--csv", default=os.path.join(BUILD, "bench-upstream.csv"))
+    p.add_argument("--icount", action="store_true",
+                   help="guest time from QEMU's instruction counter, not the host's clock")
+    p.add_argument("--csv", help="CSV file (default build/bench-upstream[-icount].csv)")
     args = p.parse_args()
+    clock = "-icount" if args.icount else ""
+    if not args.csv:
+        args.csv = os.path.join(BUILD, f"bench-upstream{clock}.csv")
+    if args.icount:
+        # qemu-run.py appends these to QEMU's command line.
+        os.environ["KHO_QEMU_EXTRA"] = "-icount shift=0,sleep=off"
     # Each run boots a snapshot taken now, so that a rebuild while the
     # benchmark runs (it takes a while) does not change what it measures.
     snap = os.path.join(BUILD, "bench-upstream")
@@ -128,7 +143,7 @@ def main():
     loads = [w for w in WORKLOADS if not w[2] or w[0] in keys]
 
     runs = {(k, w[0]): [] for k in KERNELS for w in loads}
-    raw = os.path.join(BUILD, "bench-upstream-runs.csv")
+    raw = os.path.join(BUILD, f"bench-upstream{clock}-runs.csv")
     with open(raw, "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(("rep", "kernel", "workload") + FIELDS)
@@ -180,7 +195,8 @@ def main():
                      f"{u['early_ms']:.0f}", ratio(o["early_ms"], u["early_ms"]), ""))
         rows.append((name, "B MemFree, MiB", f"{o['memfree_kb'] / 1024:.1f}",
                      f"{u['memfree_kb'] / 1024:.1f}", "", ""))
-    print(f"\nQEMU (TCG, {args.mem}, {args.smp} vCPU), medians of {args.reps} paired runs; "
+    when = "guest time from the instruction counter" if args.icount else "host clock"
+    print(f"\nQEMU (TCG, {args.mem}, {args.smp} vCPU, {when}), medians of {args.reps} paired runs; "
           f"ratio = ours / upstream {UPSTREAM}")
     table(hdr, rows, args.csv)
 
