@@ -105,6 +105,7 @@ bool kho_in_preserved_by(const char *client, phys_addr_t addr,
 int kho_get_handover(const struct kimage *image, struct kho_setup_data *sd);
 int kho_locate_mem_hole(struct kexec_buf *kbuf,
 			int (*cb)(struct resource *res, void *arg));
+bool kho_kexec_needs_digest(const struct kimage *image);
 int kho_kexec_commit(void);
 
 #else /* !CONFIG_KEXEC_HANDOVER */
@@ -291,6 +292,11 @@ static inline void kho_memory_init(void)
 static inline int kho_pageblock_migratetype(unsigned long pfn, int mt)
 {
 	return mt;
+}
+
+static inline bool kho_kexec_needs_digest(const struct kimage *image)
+{
+	return true;
 }
 
 static inline int kho_kexec_commit(void)

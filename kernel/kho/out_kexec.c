@@ -2,7 +2,8 @@
 /*
  * Kexec handover, outgoing side: what a kexec image carries.  The loader
  * is handed the root FDT buffer and the scratch table, places every
- * segment in scratch, and kexec -e finalizes if nobody did.
+ * segment in scratch (which spares purgatory the segments' digest), and
+ * kexec -e finalizes if nobody did.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -86,6 +87,45 @@ int kho_kexec_commit(void)
 	}
 	mutex_unlock(&kho_lock);
 	return err;
+}
+
+/**
+ * kho_kexec_needs_digest() - whether purgatory must check the segments
+ * @image: a kexec_file image whose segments are all placed
+ *
+ * Purgatory checks a SHA-256 digest of the segments once they are copied
+ * to their destinations, against memory that a device still writes into
+ * (DMA nobody cancelled).  Memory in scratch cannot be such a target: it
+ * holds only early boot's memblock allocations and movable pages, which a
+ * long-term DMA pin migrates away first.  A normal kexec whose segments
+ * all lie in scratch therefore skips the digest, as upstream Linux does
+ * with KHO on; the load no longer hashes every segment, and neither does
+ * purgatory within the kexec's blackout.
+ *
+ * Return: false if KHO is on, @image is not a crash kernel and every
+ * segment lies inside one scratch region; true otherwise.
+ */
+bool kho_kexec_needs_digest(const struct kimage *image)
+{
+	unsigned long s;
+	unsigned int i;
+
+	if (!kho_is_enabled() || image->type == KEXEC_TYPE_CRASH)
+		return true;
+	for (s = 0; s < image->nr_segments; s++) {
+		phys_addr_t mem = image->segment[s].mem;
+		phys_addr_t end = mem + image->segment[s].memsz;
+
+		for (i = 0; i < kho_scratch_cnt; i++) {
+			if (mem >= kho_scratch[i].addr &&
+			    end <= kho_scratch[i].addr + kho_scratch[i].size)
+				break;
+		}
+		if (i == kho_scratch_cnt)
+			return true;
+	}
+	pr_info("kexec: every segment is in scratch; purgatory skips the digest\n");
+	return false;
 }
 
 /**

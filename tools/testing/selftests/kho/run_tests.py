@@ -449,6 +449,23 @@ def segments_in_scratch(text):
     for s, e in segs:
         if not any(a <= s and e <= b for a, b in scratch):
             raise Failure(f"kexec segment {s:#x}-{e:#x} outside scratch")
+    # So purgatory skips the segments' digest for the normal load, but
+    # not for the crash kernel loaded before it (kexec -s -p).
+    a = text.split("Linux version ")[1]
+    skips = [m.start() for m in re.finditer(re.escape(DIGEST_SKIPPED), a)]
+    stage2 = a.find("kho-test: kexec stage 2")
+    if len(skips) != 1 or skips[0] < stage2:
+        raise Failure(f"A's log says '{DIGEST_SKIPPED}' {len(skips)} times, "
+                      "expected once, for the normal load only")
+
+
+DIGEST_SKIPPED = "kho: kexec: every segment is in scratch; purgatory skips the digest"
+
+
+def digest_kept(text):
+    """With KHO off (the default), kexec keeps purgatory's digest."""
+    if text.count("Linux version ") != 2 or DIGEST_SKIPPED in text:
+        raise Failure("no kexec, or purgatory's digest skipped with KHO off")
 
 
 def reserve_mem_test(name, hops=1, extra="", checks=(), finalize="finalize", post=None):
@@ -573,7 +590,7 @@ TESTS = [
     FuzzSmokeTest(),
     KunitTest(),
     QemuTest("plain_kexec", expect=["plain_kexec.cmdline", "plain_kexec.boot_id"],
-             append="kunit.enable=0"),
+             append="kunit.enable=0", post=digest_kept),
     QemuTest("kho_off", append="kho=off kunit.enable=0",
              expect=["kho_off.no_scratch", "kho_off.scratch_empty", "kho_off.no_cma",
                      "kho_off.finalize_fails", "kho_off.finalize_says_why",
