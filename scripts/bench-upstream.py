@@ -45,7 +45,7 @@ import shutil
 import statistics
 import sys
 
-from benchlib import BENCH_LOGS, BUILD, run_kexec, table
+from benchlib import BENCH_LOGS, BUILD, add_icount_option, run_kexec, table, use_clock
 
 UPSTREAM = os.environ.get("KHO_UPSTREAM", "7.3")
 
@@ -117,16 +117,10 @@ def main():
     p.add_argument("--timeout", type=int, default=3600, help="seconds per run")
     p.add_argument("--only", default="", help="comma-separated workload keys: " +
                    ", ".join(k for k, _, b in WORKLOADS if b))
-    p.add_argument("--icount", action="store_true",
-                   help="guest time from QEMU's instruction counter, not the host's clock")
+    add_icount_option(p)
     p.add_argument("--csv", help="CSV file (default build/bench-upstream[-icount].csv)")
     args = p.parse_args()
-    clock = "-icount" if args.icount else ""
-    if not args.csv:
-        args.csv = os.path.join(BUILD, f"bench-upstream{clock}.csv")
-    if args.icount:
-        # qemu-run.py appends these to QEMU's command line.
-        os.environ["KHO_QEMU_EXTRA"] = "-icount shift=0,sleep=off"
+    clock = use_clock(args, "bench-upstream")
     # Each run boots a snapshot taken now, so that a rebuild while the
     # benchmark runs (it takes a while) does not change what it measures.
     snap = os.path.join(BUILD, "bench-upstream")

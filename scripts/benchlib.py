@@ -30,6 +30,30 @@ def run_guest(scenario, append, mem, log, smp=2, timeout=600, kernel=None, initr
         return rc, f.read()
 
 
+# QEMU's instruction counter: guest time advances 1 ns per instruction and
+# jumps over idle periods, so figures count the work done, whatever the
+# host's load.
+ICOUNT = "-icount shift=0,sleep=off"
+
+
+def add_icount_option(parser):
+    """--icount for a benchmark's PARSER."""
+    parser.add_argument("--icount", action="store_true",
+                        help="guest time from QEMU's instruction counter, not the host's clock")
+
+
+def use_clock(args, stem):
+    """Set the guests' clock from ARGS.icount (qemu-run.py appends
+    KHO_QEMU_EXTRA to QEMU's command line) and default ARGS.csv to
+    build/STEM[-icount].csv; return the suffix, "-icount" or ""."""
+    suffix = "-icount" if args.icount else ""
+    if args.icount:
+        os.environ["KHO_QEMU_EXTRA"] = ICOUNT
+    if not args.csv:
+        args.csv = os.path.join(BUILD, f"{stem}{suffix}.csv")
+    return suffix
+
+
 TROUBLE = re.compile(r"WARNING:|BUG:|Call Trace|Oops|Kernel panic|kho-test: not ok")
 
 

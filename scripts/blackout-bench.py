@@ -33,7 +33,7 @@ import re
 import statistics
 import sys
 
-from benchlib import BENCH_LOGS, BUILD, TROUBLE, run_guest, table
+from benchlib import BENCH_LOGS, TROUBLE, add_icount_option, run_guest, table, use_clock
 
 
 CONFIGS = [
@@ -65,16 +65,10 @@ def main():
     p.add_argument("--reps", type=int, default=5, help="runs per configuration")
     p.add_argument("--mem", default="3G", help="guest memory (A and B)")
     p.add_argument("--smp", type=int, default=2, help="vCPUs (A and B)")
-    p.add_argument("--icount", action="store_true",
-                   help="guest time from QEMU's instruction counter, not the host's clock")
+    add_icount_option(p)
     p.add_argument("--csv", help="CSV file (default build/bench-blackout[-icount].csv)")
     args = p.parse_args()
-    if not args.csv:
-        name = "bench-blackout-icount.csv" if args.icount else "bench-blackout.csv"
-        args.csv = os.path.join(BUILD, name)
-    if args.icount:
-        # qemu-run.py appends these to QEMU's command line.
-        os.environ["KHO_QEMU_EXTRA"] = "-icount shift=0,sleep=off"
+    use_clock(args, "bench-blackout")
 
     # Interleaved: TCG's speed drifts over minutes (whole runs differ by up
     # to 1.5x), so each round runs every configuration once.

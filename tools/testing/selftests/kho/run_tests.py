@@ -451,9 +451,9 @@ def segments_in_scratch(text):
             raise Failure(f"kexec segment {s:#x}-{e:#x} outside scratch")
     # So purgatory skips the segments' digest for the normal load, but
     # not for the crash kernel loaded before it (kexec -s -p).
-    a = text.split("Linux version ")[1]
-    skips = [m.start() for m in re.finditer(re.escape(DIGEST_SKIPPED), a)]
-    stage2 = a.find("kho-test: kexec stage 2")
+    kernel_a = text.split("Linux version ")[1]
+    skips = [m.start() for m in re.finditer(re.escape(DIGEST_SKIPPED), kernel_a)]
+    stage2 = kernel_a.find("kho-test: kexec stage 2")
     if len(skips) != 1 or skips[0] < stage2:
         raise Failure(f"A's log says '{DIGEST_SKIPPED}' {len(skips)} times, "
                       "expected once, for the normal load only")
