@@ -44,11 +44,15 @@ struct kho_in_ent {
  * @unclaimed: bytes of the items not claimed yet
  * @hint: per kind, the entry the last lookup found: restores mostly go
  *	in address order, so the next one is likely there or just after
+ * @kinds: bit k set if kind k has runs: lookups skip the empty kinds
+ * @last: the entry the last lookup found, of any kind: a memfd's folios,
+ *	say, mostly come back one after the other from the same run
  *
  * Built once and never freed.  Everything but @claimed, @unclaimed and
  * @hint is read-only afterwards; the first two change only through atomic
- * operations, so restore calls need no lock, and @hint is a single word
- * that is only ever a valid entry index, so racing lookups at worst miss.
+ * operations, so restore calls need no lock, and @hint and @last are
+ * single words that are only ever valid entries (or NULL), so racing
+ * lookups at worst miss.
  */
 struct kho_in_mem {
 	struct kho_in_ent *ents[KHO_NR_KINDS];
@@ -57,6 +61,8 @@ struct kho_in_mem {
 	unsigned long *claimed;
 	atomic64_t unclaimed;
 	u64 hint[KHO_NR_KINDS];
+	unsigned long kinds;
+	const struct kho_in_ent *last;
 };
 
 static bool kho_in_bit(const struct kho_mem_run *run, u64 bit)
@@ -172,6 +178,8 @@ struct kho_in_mem *kho_in_mem_build(const struct kho_mem_header *h,
 		return NULL;
 	memcpy(in->nr, count, sizeof(in->nr));
 	for (k = 0; k < KHO_NR_KINDS; k++) {
+		if (count[k])
+			in->kinds |= BIT(k);
 		in->ents[k] = kvmalloc_array(in->nr[k] ?: 1,
 					     sizeof(struct kho_in_ent), GFP_KERNEL);
 		if (!in->ents[k])
@@ -210,9 +218,13 @@ void kho_in_mem_free(struct kho_in_mem *in)
 	kfree(in);
 }
 
-/* The entry of @kind whose pages hold @pfn, or NULL. */
-static const struct kho_in_ent *kho_in_find(struct kho_in_mem *in,
-					    unsigned int kind, unsigned long pfn)
+/*
+ * The entry of @kind whose pages hold @pfn, or NULL.  Inlined, as
+ * kho_in_ent_item(): a restore of a quarter million folios calls both per
+ * folio.
+ */
+static __always_inline const struct kho_in_ent *
+kho_in_find(struct kho_in_mem *in, unsigned int kind, unsigned long pfn)
 {
 	const struct kho_in_ent *ents = in->ents[kind];
 	u64 lo = 0, hi = in->nr[kind], h = READ_ONCE(in->hint[kind]);
@@ -251,9 +263,9 @@ static const struct kho_in_ent *kho_in_find(struct kho_in_mem *in,
  * The item of @e whose pages hold @pfn: its index, first page and size in
  * pages; -1 if @pfn falls in a hole of a bitmap run.
  */
-static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
-			   unsigned long pfn, unsigned long *start,
-			   unsigned long *pages)
+static __always_inline s64
+kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
+		unsigned long pfn, unsigned long *start, unsigned long *pages)
 {
 	u64 off;
 
@@ -283,25 +295,39 @@ static s64 kho_in_ent_item(const struct kho_in_ent *e, unsigned int kind,
 s64 kho_in_item(struct kho_in_mem *in, unsigned long pfn,
 		unsigned int *kind, unsigned long *pages)
 {
-	unsigned int top = NR_PAGE_ORDERS - 1, i, k;
-	unsigned long start;
+	unsigned int top = NR_PAGE_ORDERS - 1, k;
+	unsigned long start, kinds, orders;
+	const struct kho_in_ent *e;
+	s64 item;
 
 	if (!in)
 		return -1;
+	/* In the entry the last lookup found, unless in a hole of it. */
+	e = READ_ONCE(in->last);
+	if (e && pfn >= e->pfn && pfn < e->end) {
+		k = kho_run_kind(e->run);
+		item = kho_in_ent_item(e, k, pfn, &start, pages);
+		if (item >= 0) {
+			if (start != pfn)
+				return -1;
+			*kind = k;
+			return item;
+		}
+	}
 	/*
 	 * A folio of order k starts on a multiple of 1 << k: look only at
-	 * the orders @pfn is aligned to, largest first (a folio is aligned
-	 * to twice its size only half the time, so its own order comes
-	 * first or second mostly), then at the ranges.  Items never
-	 * overlap, so at most one kind holds @pfn.
+	 * the orders @pfn is aligned to that have runs, largest first (a
+	 * folio is aligned to twice its size only half the time, so its own
+	 * order comes first or second mostly), then at the ranges.  Items
+	 * never overlap, so at most one kind holds @pfn.
 	 */
 	if (pfn)
 		top = min_t(unsigned int, top, __ffs(pfn));
-	for (i = 0; i <= top + 1; i++) {
-		const struct kho_in_ent *e;
-		s64 item;
-
-		k = i <= top ? top - i : KHO_KIND_RANGE;
+	orders = GENMASK(top, 0);
+	kinds = in->kinds & (orders | BIT(KHO_KIND_RANGE));
+	while (kinds) {
+		k = kinds & orders ? __fls(kinds & orders) : KHO_KIND_RANGE;
+		kinds &= ~BIT(k);
 		e = kho_in_find(in, k, pfn);
 		if (!e)
 			continue;
@@ -311,6 +337,7 @@ s64 kho_in_item(struct kho_in_mem *in, unsigned long pfn,
 			continue;
 		if (start != pfn)
 			return -1;
+		WRITE_ONCE(in->last, e);
 		*kind = k;
 		return item;
 	}
