@@ -18,7 +18,10 @@
  *    folios truncated or punched out are unpreserved and dropped.  So size
  *    changes and hole punches after PRESERVE_FD are carried into the
  *    handover.  Then it writes the index pages listing the folios and
- *    preserves them.
+ *    preserves them.  When the page cache holds no more pages than the
+ *    pinned folios, and nothing is swapped out, nothing can be new: the
+ *    walk of the file is skipped, and the listing checks that every
+ *    pinned folio is still there.
  *  - Closing the session (memfd_luo_unpreserve()) unpreserves and drops
  *    every folio.
  *
@@ -243,22 +246,15 @@ static int memfd_luo_pin_run(struct memfd_luo *m, struct folio **batch,
 }
 
 /*
- * Bring m->folios up to date with the file: pin and preserve what is new,
- * drop folios that left the file or lie past its end.  On error what was
- * kept so far stays kept (memfd_luo_unpreserve() drops it all).
+ * Pin and preserve what the file holds that m->folios does not.  On error
+ * what was kept so far stays kept (memfd_luo_unpreserve() drops it all).
  */
 static int memfd_luo_sync(struct memfd_luo *m)
 {
-	struct address_space *mapping = m->file->f_mapping;
 	loff_t size = i_size_read(file_inode(m->file));
 	pgoff_t last = size ? (size - 1) >> PAGE_SHIFT : 0;
 	pgoff_t idx = 0, first, end;
-	struct folio **batch, *folio;
-	struct {
-		pgoff_t index;
-		struct folio *folio;
-	} gone[16];
-	unsigned long i;
+	struct folio **batch;
 	int err = 0;
 
 	batch = kmalloc_array(MEMFD_LUO_BATCH, sizeof(*batch), GFP_KERNEL);
@@ -273,20 +269,37 @@ static int memfd_luo_sync(struct memfd_luo *m)
 		cond_resched();
 	}
 	kfree(batch);
-	if (err)
-		return err;
-	/* Look for folios that left, under RCU; drop them outside. */
-	idx = 0;
+	return err;
+}
+
+/* @folio, kept at @index, is still the file's there and within @size. */
+static bool memfd_luo_in_file(struct memfd_luo *m, struct folio *folio,
+			      pgoff_t index, loff_t size)
+{
+	/* Pinned, so the folio itself stays valid to look at. */
+	return folio->mapping == m->file->f_mapping && folio->index == index &&
+	       (loff_t)index << PAGE_SHIFT < size;
+}
+
+/* Drop the kept folios that left the file or lie past @size. */
+static void memfd_luo_drop_gone(struct memfd_luo *m, loff_t size)
+{
+	struct {
+		pgoff_t index;
+		struct folio *folio;
+	} gone[16];
+	struct folio *folio;
+	pgoff_t idx = 0;
+	unsigned int i;
+
+	/* Look for them under RCU; drop them outside. */
 	do {
 		XA_STATE(xas, &m->folios, idx);
 		unsigned int n = 0;
 
 		rcu_read_lock();
 		xas_for_each(&xas, folio, ULONG_MAX) {
-			/* Pinned, so the folio itself stays valid to look at. */
-			if (folio->mapping == mapping &&
-			    folio->index == xas.xa_index &&
-			    (loff_t)xas.xa_index << PAGE_SHIFT < size)
+			if (memfd_luo_in_file(m, folio, xas.xa_index, size))
 				continue;
 			gone[n].index = xas.xa_index;
 			gone[n].folio = folio;
@@ -298,7 +311,6 @@ static int memfd_luo_sync(struct memfd_luo *m)
 			memfd_luo_drop(m, gone[i].index, gone[i].folio);
 		idx = n == ARRAY_SIZE(gone) ? gone[n - 1].index + 1 : 0;
 	} while (idx);
-	return 0;
 }
 
 static void memfd_luo_drop_all(struct memfd_luo *m)
@@ -382,13 +394,48 @@ static void memfd_luo_free_idx(struct memfd_luo *m, unsigned long preserved)
 	m->nr_idx = 0;
 }
 
-/* Write the index pages listing m->folios; preserve them. */
-static int memfd_luo_write_idx(struct memfd_luo *m)
+/*
+ * List m->folios in the index pages m->idx, as many as it takes; returns
+ * how many, or -EAGAIN, with the list unfinished, if a folio left the
+ * file or lies past @size.  m->folios only changes under luo_lock, held.
+ */
+static long memfd_luo_fill_idx(struct memfd_luo *m, loff_t size)
 {
 	XA_STATE(xas, &m->folios, 0);
 	struct luo_memfd_index *ix = NULL;
-	unsigned long i, n, p = 0;
 	struct folio *folio;
+	long p = 0;
+
+	rcu_read_lock();
+	xas_for_each(&xas, folio, ULONG_MAX) {
+		phys_addr_t phys = PFN_PHYS(folio_pfn(folio));
+		pgoff_t i = xas.xa_index;
+
+		if (!memfd_luo_in_file(m, folio, i, size)) {
+			p = -EAGAIN;
+			break;
+		}
+		if (ix && luo_memfd_index_add(ix, i, phys, folio_order(folio)))
+			continue;
+		/* Only the header needs zeroing: entries are written in turn. */
+		ix = page_address(m->idx[p++]);
+		memset(ix, 0, sizeof(*ix));
+		luo_memfd_index_add(ix, i, phys, folio_order(folio));
+	}
+	rcu_read_unlock();
+	return p;
+}
+
+/*
+ * Write the index pages listing m->folios and preserve them.  Return: 0;
+ * -EAGAIN, with nothing written, if a folio left the file or lies past
+ * @size; -ENOMEM, or the error preserving gave.
+ */
+static int memfd_luo_write_idx(struct memfd_luo *m, loff_t size)
+{
+	struct luo_memfd_index *ix;
+	unsigned long n, p;
+	long used;
 	int err;
 
 	n = DIV_ROUND_UP(m->nr, LUO_MEMFD_PER_PAGE);
@@ -396,27 +443,20 @@ static int memfd_luo_write_idx(struct memfd_luo *m)
 	if (n && !m->idx)
 		return -ENOMEM;
 	for (m->nr_idx = 0; m->nr_idx < n; m->nr_idx++) {
-		m->idx[m->nr_idx] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		m->idx[m->nr_idx] = alloc_page(GFP_KERNEL);
 		if (!m->idx[m->nr_idx]) {
 			err = -ENOMEM;
 			goto fail;
 		}
 	}
-	/* m->folios only changes under luo_lock, held. */
-	rcu_read_lock();
-	xas_for_each(&xas, folio, ULONG_MAX) {
-		phys_addr_t phys = PFN_PHYS(folio_pfn(folio));
-
-		i = xas.xa_index;
-		if (ix && luo_memfd_index_add(ix, i, phys, folio_order(folio)))
-			continue;
-		ix = page_address(m->idx[p++]);
-		luo_memfd_index_add(ix, i, phys, folio_order(folio));
+	used = memfd_luo_fill_idx(m, size);
+	if (used < 0) {
+		err = used;
+		goto fail;
 	}
-	rcu_read_unlock();
-	for (p = 0; p < n; p++) {
+	for (p = 0; p < used; p++) {
 		ix = page_address(m->idx[p]);
-		if (p + 1 < n)
+		if (p + 1 < used)
 			ix->next = cpu_to_le64(page_to_phys(m->idx[p + 1]));
 		err = kho_client_preserve_folio(m->c, page_folio(m->idx[p]));
 		if (err) {
@@ -428,6 +468,20 @@ static int memfd_luo_write_idx(struct memfd_luo *m)
 fail:
 	memfd_luo_free_idx(m, 0);
 	return err;
+}
+
+/*
+ * The page cache holds the kept folios and nothing else, if they are all
+ * still there (memfd_luo_fill_idx() checks): it holds as many pages as
+ * they do, and nothing of the file is swapped out.  The usual case at
+ * kexec -e, when nothing was written to a hole since PRESERVE_FD.
+ */
+static bool memfd_luo_only_kept(struct memfd_luo *m)
+{
+	struct inode *inode = file_inode(m->file);
+
+	return READ_ONCE(m->file->f_mapping->nrpages) == m->bytes >> PAGE_SHIFT &&
+	       !READ_ONCE(SHMEM_I(inode)->swapped);
 }
 
 /**
@@ -444,19 +498,31 @@ fail:
 int memfd_luo_freeze(struct memfd_luo *m)
 {
 	struct inode *inode = file_inode(m->file);
-	int err;
+	bool synced = false;
+	int err = 0;
 
+	/* The size and the list agree: truncation takes the lock. */
 	inode_lock_shared(inode);
-	err = memfd_luo_sync(m);
 	m->size = i_size_read(inode);
+	for (;;) {
+		/* The walk of the file is most of the work: skip it if we can. */
+		if (!synced && !memfd_luo_only_kept(m)) {
+			err = memfd_luo_sync(m);
+			synced = true;
+		}
+		if (!err)
+			err = memfd_luo_write_idx(m, m->size);
+		if (err != -EAGAIN)
+			break;
+		/* Some left: drop them, and look for what came instead. */
+		memfd_luo_drop_gone(m, m->size);
+		err = 0;
+	}
 	inode_unlock_shared(inode);
 	if (err)
 		return err;
 	m->seals = memfd_fcntl(m->file, F_GET_SEALS, 0);
 	m->pos = READ_ONCE(m->file->f_pos);
-	err = memfd_luo_write_idx(m);
-	if (err)
-		return err;
 	m->frozen = true;
 	return 0;
 }
@@ -522,8 +588,9 @@ struct memfd_luo_walk {
 };
 
 /* The folio of @order at @phys, restored; NULL if it was not preserved. */
-static struct folio *memfd_luo_restore(struct memfd_luo_walk *mw,
-				       phys_addr_t phys, unsigned int order)
+static __always_inline struct folio *
+memfd_luo_restore(struct memfd_luo_walk *mw, phys_addr_t phys,
+		  unsigned int order)
 {
 	struct folio *folio = kho_client_restore_folio(mw->c, phys);
 

@@ -113,7 +113,7 @@ int luo_fmt_finish(void *fdt)
 
 /**
  * luo_memfd_index_add() - append a folio to an index page
- * @ix: the page, zeroed when first used
+ * @ix: the page, its header (@next, @nr) zeroed when first used
  * @index: the folio's first page index in the file
  * @phys: its physical address
  * @order: its order

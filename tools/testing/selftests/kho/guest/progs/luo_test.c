@@ -699,10 +699,30 @@ static void hold_memfd(int dev, int big)
 	      "changed_in_a", "A's changed memfd has %" PRIu64 " data bytes",
 	      expects[nr_expects - 1].l.data);
 	close(fd);
+
+	/*
+	 * As many pages written into a hole as were punched out: the page
+	 * cache holds as many pages as were preserved, not the same ones.
+	 * kexec -e skips its walk of the file only when the page cache holds
+	 * just the preserved folios, so it must see the difference.
+	 */
+	fd = new_memfd("balanced", 0, 4 * MIB);
+	fill(fd, 0, 2 * MIB, 12);
+	check(preserve(s, fd, 7) == 0, "preserve_balanced",
+	      "PRESERVE_FD balanced");
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		      64 * 1024))
+		die("punch");
+	fill(fd, 3 * MIB, 64 * 1024, 13);
+	expect("vm1", 7, fd);
+	check(expects[nr_expects - 1].l.data == 2 * MIB, "balanced_in_a",
+	      "A's balanced memfd has %" PRIu64 " data bytes",
+	      expects[nr_expects - 1].l.data);
+	close(fd);
 }
 
 static const char *memfd_names[] = {
-	"", "small", "thp", "big", "sparse", "sealed", "changed",
+	"", "small", "thp", "big", "sparse", "sealed", "changed", "balanced",
 };
 
 /*
