@@ -15,7 +15,11 @@ plain kexec, from kexec -e in A (kernel_kexec) until B's process closes the
 memfd (shmem_undo_range, the first truncation after the kexec):
 
     scripts/tcg-profile/profile.py
-    scripts/tcg-profile/profile.py --append "luo.bench=thp"
+    scripts/tcg-profile/profile.py \
+        --append "kho=on kunit.enable=0 i8042.noaux nokaslr luo.bench=thp"
+    scripts/tcg-profile/profile.py --scenario ubench --base-append - \
+        --append "kho=on kunit.enable=0 nokaslr kho_ubench=4k:131072" \
+        --start kho_preserve_folio --stop kho_add_subtree_blob
 
 Counts are guest instructions (1 ns each on the instruction counter), not
 time on real hardware.  Functions the compiler inlined count as their
@@ -80,11 +84,16 @@ def per_function(path, addrs, names):
     return counts
 
 
-def run(tag, scenario, append, plugin, start, stop, mem, results):
+def run(tag, args, append, plugin, start, stop, results):
     out = os.path.join(OUT, f"{tag}.txt")
     os.environ["KHO_QEMU_EXTRA"] = (f"{benchlib.ICOUNT} -plugin "
                                     f"{plugin},out={out},start={start:x},stop={stop:x}")
-    rc, _ = benchlib.run_guest(scenario, append, mem, os.path.join(OUT, f"{tag}.log"))
+    kw = {}
+    if args.variant:
+        kw = {"kernel": os.path.join(benchlib.BUILD, f"obj-{args.variant}", "arch/x86/boot/bzImage"),
+              "initrd": os.path.join(benchlib.BUILD, f"initramfs-{args.variant}.cpio")}
+    rc, _ = benchlib.run_guest(args.scenario, append, args.mem,
+                               os.path.join(OUT, f"{tag}.log"), **kw)
     results[tag] = (rc, out)
 
 
@@ -93,26 +102,35 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scenario", default="luo_blackout")
     p.add_argument("--append", default=BLACKOUT + "4k", help="the configuration measured")
-    p.add_argument("--base-append", default=BLACKOUT + "none", help="the one subtracted")
+    p.add_argument("--base-append", default=BLACKOUT + "none",
+                   help='the one subtracted; "-" for none')
     p.add_argument("--start", default="kernel_kexec", help="count from its first call")
     p.add_argument("--stop", default="shmem_undo_range",
                    help="to its first call after the start")
     p.add_argument("--mem", default="3G")
+    p.add_argument("--variant", default="",
+                   help="another kernel: build/obj-VARIANT and build/initramfs-VARIANT.cpio "
+                   "(upstream: the comparator of make bench-upstream)")
     p.add_argument("--top", type=int, default=40)
     args = p.parse_args()
 
     plugin = build_plugin()
-    addrs, names = symbols(os.path.join(benchlib.BUILD, "obj", "System.map"))
+    obj = "obj-" + args.variant if args.variant else "obj"
+    addrs, names = symbols(os.path.join(benchlib.BUILD, obj, "System.map"))
     start = address(names, addrs, args.start)
     stop = address(names, addrs, args.stop)
     results = {}
-    for tag, app in (("measured", args.append), ("base", args.base_append)):
-        run(tag, args.scenario, app, plugin, start, stop, args.mem, results)
+    runs = [("measured", args.append)]
+    if args.base_append != "-":
+        runs.append(("base", args.base_append))
+    for tag, app in runs:
+        run(tag, args, app, plugin, start, stop, results)
     for tag, (rc, _) in results.items():
         if rc:
             sys.exit(f"profile: the {tag} guest failed (exit {rc}); log: {OUT}/{tag}.log")
     a = per_function(results["measured"][1], addrs, names)
-    b = per_function(results["base"][1], addrs, names)
+    b = (per_function(results["base"][1], addrs, names) if "base" in results
+         else collections.Counter())
     diff = {k: a[k] - b[k] for k in set(a) | set(b)}
     print(f"instructions from {args.start} to {args.stop}: "
           f"{sum(a.values()) / 1e6:.1f} M measured, {sum(b.values()) / 1e6:.1f} M base, "
