@@ -21,6 +21,9 @@ memfd (shmem_undo_range, the first truncation after the kexec):
         --append "kho=on kunit.enable=0 nokaslr kho_ubench=4k:131072" \
         --start kho_preserve_folio --stop kho_add_subtree_blob
 
+(the last one's window also holds the load's allocations, which follow
+its first kho_preserve_folio(): read the kho_ functions.)
+
 Counts are guest instructions (1 ns each on the instruction counter), not
 time on real hardware.  Functions the compiler inlined count as their
 caller.
