@@ -504,19 +504,23 @@ int memfd_luo_freeze(struct memfd_luo *m)
 	/* The size and the list agree: truncation takes the lock. */
 	inode_lock_shared(inode);
 	m->size = i_size_read(inode);
-	for (;;) {
-		/* The walk of the file is most of the work: skip it if we can. */
-		if (!synced && !memfd_luo_only_kept(m)) {
-			err = memfd_luo_sync(m);
-			synced = true;
-		}
-		if (!err)
-			err = memfd_luo_write_idx(m, m->size);
+	/* The walk of the file is most of the work: skip it if we can. */
+	if (!memfd_luo_only_kept(m)) {
+		err = memfd_luo_sync(m);
+		synced = true;
+	}
+	/* Only memfd_luo_write_idx()'s -EAGAIN means "a folio left". */
+	while (!err) {
+		err = memfd_luo_write_idx(m, m->size);
 		if (err != -EAGAIN)
 			break;
 		/* Some left: drop them, and look for what came instead. */
 		memfd_luo_drop_gone(m, m->size);
 		err = 0;
+		if (!synced) {
+			err = memfd_luo_sync(m);
+			synced = true;
+		}
 	}
 	inode_unlock_shared(inode);
 	if (err)
