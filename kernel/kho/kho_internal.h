@@ -6,12 +6,14 @@
 #ifndef _KERNEL_KHO_INTERNAL_H
 #define _KERNEL_KHO_INTERNAL_H
 
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/numa.h>
+#include <linux/percpu.h>
 #include <linux/xarray.h>
 #include <linux/kho/abi.h>
 
@@ -130,6 +132,59 @@ struct kho_client {
 #define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
 #define KHO_CHUNK_WORDS		(KHO_CHUNK_BITS / BITS_PER_LONG)
 
+/* Pages of one summary block of the outgoing tracking: the largest folio. */
+#define KHO_BLOCK_ORDER		MAX_PAGE_ORDER
+
+/**
+ * struct kho_block - what is preserved in one block of pages
+ * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges
+ * @owners: bit i for the client with id i
+ */
+struct kho_block {
+	unsigned long kinds;
+	unsigned long owners;
+};
+
+#define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
+
+/**
+ * struct kho_track_hint - where a CPU's last preserve of one order went
+ * @gen: kho_track_gen when it was taken
+ * @c: the client
+ * @lo: first pfn of the window, the pages both @chunk and @blocks cover
+ * @span: pages in the window (a power of two, @lo aligned to it)
+ * @scratch: the window overlaps scratch, so each folio must be checked
+ * @idx: the bitmap chunk's index in @c's xarray of that order
+ * @chunk: that chunk
+ * @blocks: the page of block summaries covering the window
+ *
+ * A client's chunks live until kho_track_free(), which makes every hint
+ * stale by moving kho_track_gen on, and summary chunks live for good; so
+ * a hint whose @gen is current still names the right chunks.  Consecutive
+ * preserves, the common case, then skip both xarray lookups.
+ */
+struct kho_track_hint {
+	unsigned long gen;
+	struct kho_client *c;
+	unsigned long lo;
+	unsigned long span;
+	bool scratch;
+	unsigned long idx;
+	unsigned long *chunk;
+	struct kho_block *blocks;
+};
+
+/*
+ * Pages in the window of a hint for folios of @order: the pages of a
+ * bitmap page and of a page of block summaries are aligned powers of
+ * two, so the pages both cover are those of the smaller.
+ */
+static inline unsigned long kho_track_window(unsigned int order)
+{
+	return min(KHO_CHUNK_BITS << order,
+		   KHO_BLOCKS_PER_CHUNK << KHO_BLOCK_ORDER);
+}
+
 /* client.c */
 extern struct mutex kho_mem_lock;
 extern struct list_head kho_clients;
@@ -138,10 +193,12 @@ extern struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
 struct kho_client *kho_client_lookup(const char *name);
 bool kho_name_ok(const char *name);
 
+/* core.c: what this kernel boots and keeps allocating from */
+extern struct kho_range kho_scratch[KHO_SCRATCH_MAX];
+extern unsigned int kho_scratch_cnt;
+
 /* out_track.c, out_record.c */
 unsigned int kho_range_find(const struct kho_client *c, phys_addr_t addr);
-int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
-			unsigned int order);
 int kho_track_del_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order);
 int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
@@ -149,9 +206,74 @@ int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
 int kho_track_del_range(struct kho_client *c, phys_addr_t phys,
 			phys_addr_t size);
 bool kho_track_has(struct kho_client *c, phys_addr_t phys, phys_addr_t size);
+bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size);
 unsigned long kho_track_usage(struct kho_client *c, u64 *bytes);
 void kho_track_free(struct kho_client *c);
 void *kho_write_record(struct kho_client *c, size_t *size);
+
+DECLARE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
+extern unsigned long kho_track_gen;
+int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
+			unsigned int order);
+int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
+			   unsigned int order, unsigned long *chunk,
+			   struct kho_block *blk);
+
+/*
+ * Claim the bit of a folio of @c at @pfn of @order in @chunk, its bitmap
+ * page, where @blk is its block's summary; see out_track.c.  Fully
+ * ordered: the claim is visible before the summary is read, and anyone
+ * overlapping us publishes there before reading our claim.  In the
+ * common case the block announces nothing but @c's folios of @order,
+ * already published, and there is nothing more to do.
+ */
+static __always_inline int kho_track_claim_folio(struct kho_client *c,
+						 unsigned long pfn,
+						 unsigned int order,
+						 unsigned long *chunk,
+						 struct kho_block *blk)
+{
+	if (test_and_set_bit((pfn >> order) % KHO_CHUNK_BITS, chunk))
+		return -EEXIST;
+	if (READ_ONCE(blk->kinds) == BIT(order) &&
+	    READ_ONCE(blk->owners) == BIT(c->id))
+		return 0;
+	return kho_track_settle_folio(c, pfn, order, chunk, blk);
+}
+
+/* kho_track_add_folio_hinted(): this CPU's hint does not cover the folio. */
+#define KHO_TRACK_MISS		1
+
+/*
+ * kho_track_add_folio() when this CPU's hint of @order covers the folio,
+ * the common case (consecutive preserves land in the same bitmap page):
+ * inline, so that a preserve call is one function.  Return: as
+ * kho_track_add_folio(), or %KHO_TRACK_MISS for the caller to call it.
+ */
+static __always_inline int kho_track_add_folio_hinted(struct kho_client *c,
+						      unsigned long pfn,
+						      unsigned int order)
+{
+	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
+	unsigned long *chunk = NULL;
+	struct kho_block *blk = NULL;
+	bool scratch = false;
+
+	if (h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
+	    pfn - h->lo < h->span) {
+		chunk = h->chunk;
+		blk = h->blocks;
+		scratch = h->scratch;
+	}
+	put_cpu_ptr(&kho_track_hints[order]);
+	if (!chunk)
+		return KHO_TRACK_MISS;
+	if (unlikely(scratch) &&
+	    kho_overlaps_scratch(PFN_PHYS(pfn), PAGE_SIZE << order))
+		return -EINVAL;
+	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
+	return kho_track_claim_folio(c, pfn, order, chunk, blk);
+}
 
 /* in_index.c */
 /*
@@ -305,8 +427,6 @@ struct kimage;
 /* core.c */
 extern bool kho_enable;		/* what kho_is_enabled() returns */
 extern struct kho_scratch_cfg kho_scratch_cfg;
-extern struct kho_range kho_scratch[KHO_SCRATCH_MAX];
-extern unsigned int kho_scratch_cnt;
 void kho_disable(void);
 
 /* scratch.c */

@@ -27,24 +27,6 @@ DEFINE_STATIC_PERCPU_RWSEM(kho_pres_sem);
 /* Written under kho_pres_sem held for writing. */
 static enum kho_out_state kho_out_state;
 
-static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
-			 phys_addr_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
-static bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
-{
-	unsigned int i;
-
-	for (i = 0; i < kho_scratch_cnt; i++) {
-		if (kho_overlaps(addr, size, kho_scratch[i].addr,
-				 kho_scratch[i].size))
-			return true;
-	}
-	return false;
-}
-
 /*
  * Common checks; takes kho_pres_sem for reading on success.  Inline: it
  * is most of the preserve path, which the size-optimized builds would
@@ -82,14 +64,25 @@ void kho_out_release(void)
 	percpu_up_read(&kho_pres_sem);
 }
 
-static int kho_client_add_folio(struct kho_client *c, unsigned long pfn,
-				unsigned int order)
+/*
+ * Preserve a folio: the hot path (a memfd preserves each of its folios),
+ * one function with the tracking's inline fast path.  A folio is aligned
+ * and not empty; the tracking checks scratch.
+ */
+static __always_inline int kho_client_add_folio(struct kho_client *c,
+						unsigned long pfn,
+						unsigned int order)
 {
-	int err = kho_pres_begin(PFN_PHYS(pfn), PAGE_SIZE << order, true);
+	int err = -EBUSY;
 
-	if (err)
-		return err;
-	err = kho_track_add_folio(c, pfn, order);
+	if (!kho_enable)
+		return -EOPNOTSUPP;
+	percpu_down_read(&kho_pres_sem);
+	if (likely(kho_out_state != KHO_OUT_FINALIZED)) {
+		err = kho_track_add_folio_hinted(c, pfn, order);
+		if (err == KHO_TRACK_MISS)
+			err = kho_track_add_folio(c, pfn, order);
+	}
 	percpu_up_read(&kho_pres_sem);
 	return err;
 }
@@ -353,7 +346,9 @@ int kho_preserve_folio(struct folio *folio)
 {
 	struct kho_client *c = kho_default_client();
 
-	return IS_ERR(c) ? PTR_ERR(c) : kho_client_preserve_folio(c, folio);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	return kho_client_add_folio(c, folio_pfn(folio), folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folio);
 

@@ -43,50 +43,12 @@
 
 #include "kho_internal.h"
 
-/* Pages of one summary block: the largest folio. */
-#define KHO_BLOCK_ORDER		MAX_PAGE_ORDER
-
-/**
- * struct kho_block - what is preserved in one block of pages
- * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges
- * @owners: bit i for the client with id i
- */
-struct kho_block {
-	unsigned long kinds;
-	unsigned long owners;
-};
-
-#define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
-
 /* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
 static DEFINE_XARRAY(kho_blocks);
 
-/**
- * struct kho_track_hint - where a CPU's last preserve of one order went
- * @gen: kho_track_gen when it was taken
- * @c: the client
- * @idx: the bitmap chunk's index in @c's xarray of that order
- * @chunk: that chunk
- * @bidx: the summary chunk's index in kho_blocks
- * @blocks: that summary chunk
- *
- * A client's chunks live until kho_track_free(), which makes every hint
- * stale by moving kho_track_gen on, and summary chunks live for good; so
- * a hint whose @gen is current still names the right chunks.  Consecutive
- * preserves, the common case, then skip both xarray lookups.
- */
-struct kho_track_hint {
-	unsigned long gen;
-	struct kho_client *c;
-	unsigned long idx;
-	unsigned long *chunk;
-	unsigned long bidx;
-	struct kho_block *blocks;
-};
-
-static DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
+DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 /* Moves on whenever a client's chunks are freed; kho_mem_lock. */
-static unsigned long kho_track_gen;
+unsigned long kho_track_gen;
 
 /* Does this CPU's hint @h name chunk @idx of @c, and is it current? */
 static bool kho_hint_has(const struct kho_track_hint *h, struct kho_client *c,
@@ -141,38 +103,66 @@ static struct kho_block *kho_block(unsigned long b, bool alloc)
 	return IS_ERR_OR_NULL(blk) ? blk : blk + b % KHO_BLOCKS_PER_CHUNK;
 }
 
+static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
+			 phys_addr_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+/**
+ * kho_overlaps_scratch() - does a range overlap this kernel's scratch?
+ * @addr: physical address
+ * @size: bytes
+ *
+ * Scratch is what the next kernel boots from: nothing in it can be
+ * preserved.  It is set before any preserve call and does not change.
+ *
+ * Return: true if it does.
+ */
+bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		if (kho_overlaps(addr, size, kho_scratch[i].addr,
+				 kho_scratch[i].size))
+			return true;
+	}
+	return false;
+}
+
 /*
- * Chunk @idx of @c's folios of @order and summary chunk @bidx, allocated
- * if missing: from this CPU's hint if it has them, else looked up (and
- * then kept in the hint).
+ * The bitmap page of @c's folios of @order and the page of block
+ * summaries that cover @pfn, allocated if missing; then kept in this
+ * CPU's hint of @order, with the window of pages both cover.
  */
 static int kho_track_chunks(struct kho_client *c, unsigned int order,
-			    unsigned long idx, unsigned long bidx,
-			    unsigned long **chunk, struct kho_block **blocks)
+			    unsigned long pfn, unsigned long **chunk,
+			    struct kho_block **blocks)
 {
 	unsigned long gen = READ_ONCE(kho_track_gen);
-	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
-	bool hit = kho_hint_has(h, c, idx) && h->bidx == bidx;
+	unsigned long idx = (pfn >> order) / KHO_CHUNK_BITS;
+	unsigned long span = kho_track_window(order);
+	unsigned long lo = pfn & ~(span - 1);
+	bool scratch = kho_overlaps_scratch(PFN_PHYS(lo), PFN_PHYS(span));
+	struct kho_track_hint *h;
 
-	if (hit) {
-		*chunk = h->chunk;
-		*blocks = h->blocks;
-	}
-	put_cpu_ptr(&kho_track_hints[order]);
-	if (hit)
-		return 0;
 	*chunk = kho_chunk(&c->folios[order], idx, true);
 	if (IS_ERR(*chunk))
 		return PTR_ERR(*chunk);
-	*blocks = kho_chunk(&kho_blocks, bidx, true);
+	*blocks = kho_chunk(&kho_blocks,
+			    (pfn >> KHO_BLOCK_ORDER) / KHO_BLOCKS_PER_CHUNK,
+			    true);
 	if (IS_ERR(*blocks))
 		return PTR_ERR(*blocks);
 	h = get_cpu_ptr(&kho_track_hints[order]);
 	h->gen = gen;
 	h->c = c;
+	h->lo = lo;
+	h->span = span;
+	h->scratch = scratch;
 	h->idx = idx;
 	h->chunk = *chunk;
-	h->bidx = bidx;
 	h->blocks = *blocks;
 	put_cpu_ptr(&kho_track_hints[order]);
 	return 0;
@@ -319,38 +309,53 @@ static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
  * @pfn: first page frame number, aligned to 1 << @order
  * @order: folio order, at most MAX_PAGE_ORDER
  *
+ * kho_track_add_folio_hinted() does the same when this CPU's hint covers
+ * the folio; this looks the chunks up and makes them the hint.
+ *
  * Context: may sleep; callers keep it apart from finalize.
- * Return: 0; -EEXIST if it overlaps anything preserved (by @c or another
- * client, as a folio of any order or a range); -ENOMEM.
+ * Return: 0; -EINVAL if it overlaps scratch; -EEXIST if it overlaps
+ * anything preserved (by @c or another client, as a folio of any order or
+ * a range); -ENOMEM.
  */
 int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order)
 {
-	unsigned long idx = pfn >> order, n = 1UL << order;
-	unsigned long b = pfn >> KHO_BLOCK_ORDER;
 	struct kho_block *blk;
 	unsigned long *chunk;
-	bool ranges = false;
 	int err;
 
 	/* A folio is aligned to its size, so it lies in one block. */
 	BUILD_BUG_ON(KHO_BLOCK_ORDER < MAX_PAGE_ORDER);
-	err = kho_track_chunks(c, order, idx / KHO_CHUNK_BITS,
-			       b / KHO_BLOCKS_PER_CHUNK, &chunk, &blk);
+	if (kho_overlaps_scratch(PFN_PHYS(pfn), PAGE_SIZE << order))
+		return -EINVAL;
+	err = kho_track_chunks(c, order, pfn, &chunk, &blk);
 	if (err)
 		return err;
-	blk += b % KHO_BLOCKS_PER_CHUNK;
-	/* Fully ordered: the claim is visible before the summary is read. */
-	if (test_and_set_bit(idx % KHO_CHUNK_BITS, chunk))
-		return -EEXIST;
-	/*
-	 * The common case: the block announces nothing but this client's
-	 * folios of this order, already published, so there is nothing to
-	 * look up.  Anyone overlapping us publishes before reading our claim.
-	 */
-	if (READ_ONCE(blk->kinds) == BIT(order) &&
-	    READ_ONCE(blk->owners) == BIT(c->id))
-		return 0;
+	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
+	return kho_track_claim_folio(c, pfn, order, chunk, blk);
+}
+
+/**
+ * kho_track_settle_folio() - finish a claim in a block others announce
+ * @c: the client
+ * @pfn: first page frame number of the folio
+ * @order: its order
+ * @chunk: the bitmap page where its bit, claimed, is
+ * @blk: its block's summary, which announces more than @c's @order
+ *
+ * Publishes @c's @order in @blk and looks for overlaps with what else
+ * the block holds; gives the claim up if there is one.
+ *
+ * Return: 0, or -EEXIST with the claim given up.
+ */
+int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
+			   unsigned int order, unsigned long *chunk,
+			   struct kho_block *blk)
+{
+	unsigned long n = 1UL << order;
+	bool ranges = false;
+	int err = 0;
+
 	kho_block_publish(blk, c, order);
 	/* Our summary bits before anyone else's claims; see above. */
 	smp_mb();
@@ -369,7 +374,7 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 	    (ranges && kho_ranges_overlap(pfn, n)))
 		err = -EEXIST;
 	if (err)
-		clear_bit(idx % KHO_CHUNK_BITS, chunk);
+		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
 	mutex_unlock(&kho_mem_lock);
 	return err;
 }

@@ -135,6 +135,64 @@ static unsigned int kho_track_kind(const struct kho_mem_run *run)
 /* Order 0: pages of a block of 1 << KHO_TRACK_SPARSE, every other one. */
 #define KHO_TRACK_SPARSE	7
 
+/*
+ * A folio in scratch is refused on both paths: the lookup's, and that of
+ * this CPU's hint once its window overlaps scratch.  Blocks of the
+ * largest order, whose windows are the largest, one in scratch and one
+ * outside it in the same window; the tracking does not care whose
+ * memory it is, and the case takes back what it added.
+ */
+static void kho_track_scratch(struct kunit *test)
+{
+	const unsigned int order = MAX_PAGE_ORDER;
+	const unsigned long n = 1UL << order, win = kho_track_window(order);
+	unsigned long in = 0, out = 0;
+	struct kho_client *c;
+	unsigned int i;
+	int err;
+
+	kho_track_skip_if_off(test);
+	for (i = 0; i < kho_scratch_cnt && !out; i++) {
+		unsigned long s = PHYS_PFN(kho_scratch[i].addr);
+		unsigned long e = PHYS_PFN(kho_scratch[i].addr +
+					   kho_scratch[i].size);
+		unsigned long cand[] = { ALIGN_DOWN(s, n) - n, ALIGN(e, n) };
+		unsigned int j;
+
+		in = ALIGN(s, n);
+		if (in >= e)
+			continue;
+		for (j = 0; j < ARRAY_SIZE(cand) && !out; j++) {
+			if (cand[j] / win == in / win &&
+			    !kho_overlaps_scratch(PFN_PHYS(cand[j]),
+						  PFN_PHYS(n)))
+				out = cand[j];
+		}
+	}
+	if (!out)
+		kunit_skip(test, "no scratch area shares a window with a block outside");
+
+	c = kho_client_get("kunit-scratch");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	/* The hint is this CPU's. */
+	migrate_disable();
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, in, order), -EINVAL);
+	err = kho_track_add_folio(c, out, order);
+	if (!err) {
+		/* The hint hits (-EEXIST, not a miss) and checks scratch. */
+		KUNIT_EXPECT_EQ(test, kho_track_add_folio_hinted(c, out, order),
+				-EEXIST);
+		KUNIT_EXPECT_EQ(test, kho_track_add_folio_hinted(c, in, order),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, out, order), 0);
+	}
+	migrate_enable();
+	kho_client_put(c);
+	if (err == -EEXIST)
+		kunit_skip(test, "the block outside scratch is preserved already");
+	KUNIT_EXPECT_EQ(test, err, 0);
+}
+
 static void kho_track_record(struct kunit *test)
 {
 	const struct kho_mem_run *run, *r;
@@ -617,6 +675,7 @@ static void kho_client_reuse(struct kunit *test)
 static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
+	KUNIT_CASE(kho_track_scratch),
 	KUNIT_CASE(kho_track_record),
 	KUNIT_CASE(kho_track_concurrent),
 	KUNIT_CASE(kho_track_concurrent_kinds),

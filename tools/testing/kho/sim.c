@@ -15,6 +15,13 @@
 /* memblock.c reads it; the memblock simulator defines it in its tests. */
 bool movable_node_enabled;
 
+/*
+ * The outgoing kernel's scratch (kernel/kho/core.c), which preserve calls
+ * may not touch: none here, the simulated preserves go to the tracking.
+ */
+struct kho_range kho_scratch[KHO_SCRATCH_MAX];
+unsigned int kho_scratch_cnt;
+
 static u64 sim_meta_next = SIM_META_BASE;
 static struct memblock_region *sim_init_mem, *sim_init_rsv;
 
