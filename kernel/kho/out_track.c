@@ -77,21 +77,20 @@ static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
 	return new;
 }
 
-/* Is any bit in [@start, @end) of @xa set? */
-static bool kho_bits_any(struct xarray *xa, unsigned long start,
-			 unsigned long end)
+/*
+ * Is any bit in [@start, @end) of @chunk set?  A folio's bits in another
+ * order's bitmap, the common question, are an aligned power of two: one
+ * bit, or bits of one word, or whole words.
+ */
+static bool kho_chunk_any(const unsigned long *chunk, unsigned long start,
+			  unsigned long end)
 {
-	while (start < end) {
-		unsigned long idx = start / KHO_CHUNK_BITS;
-		unsigned long base = idx * KHO_CHUNK_BITS;
-		unsigned long stop = min(end - base, KHO_CHUNK_BITS);
-		unsigned long *chunk = kho_chunk(xa, idx, false);
+	unsigned long n = end - start, off = start % BITS_PER_LONG;
 
-		if (chunk && find_next_bit(chunk, stop, start - base) < stop)
-			return true;
-		start = base + stop;
-	}
-	return false;
+	if (off + n <= BITS_PER_LONG)
+		return READ_ONCE(chunk[start / BITS_PER_LONG]) &
+		       (GENMASK(n - 1, 0) << off);
+	return find_next_bit(chunk, end, start) < end;
 }
 
 /* The summary of block @b; allocated if @alloc and missing (or NULL). */
@@ -210,27 +209,31 @@ static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
 }
 
 /*
- * Are any of @c's folios of order @k in [@s, @e), pages of one block?  The
+ * Are any of @o's folios of order @k in [@s, @e), pages of one block?  The
  * block lies in one bitmap chunk of every order; this CPU's hint for @k
- * usually names that chunk already, which saves the xarray lookup when a
- * client preserves folios of several orders side by side.  Only @c's own
- * chunks are taken from a hint: the caller holds @c, so they live.
+ * usually names that chunk already when @o is @c, the caller, which saves
+ * the xarray lookup when a client preserves folios of several orders side
+ * by side.  Only @c's own chunks are taken from a hint: the caller holds
+ * @c, so they live.
  */
-static bool kho_folios_any(struct kho_client *c, unsigned int k,
-			   unsigned long s, unsigned long e)
+static bool kho_folios_any(struct kho_client *o, struct kho_client *c,
+			   unsigned int k, unsigned long s, unsigned long e)
 {
 	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
 	unsigned long idx = start / KHO_CHUNK_BITS;
 	unsigned long base = idx * KHO_CHUNK_BITS;
-	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[k]);
 	unsigned long *chunk = NULL;
 
-	if (kho_hint_has(h, c, idx) && end - base <= KHO_CHUNK_BITS)
-		chunk = h->chunk;
-	put_cpu_ptr(&kho_track_hints[k]);
+	if (o == c) {
+		struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[k]);
+
+		if (kho_hint_has(h, c, idx))
+			chunk = h->chunk;
+		put_cpu_ptr(&kho_track_hints[k]);
+	}
 	if (!chunk)
-		return kho_bits_any(&c->folios[k], start, end);
-	return find_next_bit(chunk, end - base, start - base) < end - base;
+		chunk = kho_chunk(&o->folios[k], idx, false);
+	return chunk && kho_chunk_any(chunk, start - base, end - base);
 }
 
 /*
@@ -245,33 +248,28 @@ static bool kho_block_conflict(const struct kho_block *blk,
 {
 	unsigned long kinds = READ_ONCE(blk->kinds);
 	unsigned long owners = READ_ONCE(blk->owners);
-	unsigned int id, k;
-
+	unsigned long folios = kinds & GENMASK(NR_PAGE_ORDERS - 1, 0);
 	bool found = false;
 
 	if (kinds & BIT(KHO_KIND_RANGE))
 		*ranges = true;
 	/* A client freed meanwhile keeps its bitmaps for a grace period. */
 	rcu_read_lock();
-	for_each_set_bit(id, &owners, KHO_CLIENTS_MAX) {
+	/* Bit loops on one word: no find_next_bit() call per kind. */
+	for (; owners && !found; owners &= owners - 1) {
+		unsigned int id = __ffs(owners);
 		/* Pairs with the release in kho_client_get(). */
 		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
+		unsigned long left = folios;
 
 		/* Freed: it held nothing.  Reused: the new owner is looked at. */
 		if (!o)
 			continue;
-		for_each_set_bit(k, &kinds, NR_PAGE_ORDERS) {
-			if (o == c && k == kind)
-				continue;
-			if (o == c ? kho_folios_any(c, k, s, e) :
-			    kho_bits_any(&o->folios[k], s >> k,
-					 ((e - 1) >> k) + 1)) {
-				found = true;
-				goto out;
-			}
-		}
+		if (o == c && kind < NR_PAGE_ORDERS)
+			left &= ~BIT(kind);
+		for (; left && !found; left &= left - 1)
+			found = kho_folios_any(o, c, __ffs(left), s, e);
 	}
-out:
 	rcu_read_unlock();
 	return found;
 }
