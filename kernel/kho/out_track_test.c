@@ -523,7 +523,8 @@ static void kho_pair_wait(atomic_t *v, int val)
  * Round r: both threads start when the round counter says so and preserve
  * overlapping memory (an order-1 folio of one client, its second page as
  * an order-0 folio of the other; the tracking layer is called with the
- * orders, as page_folio() of a block that is not compound would not).
+ * orders, as page_folio() of a block that is not compound would not, and
+ * as the preserve calls call it: the hint, then the lookup).
  * Thread 0 then counts the outcome, undoes the winner and starts the next
  * round.
  */
@@ -533,8 +534,13 @@ static void kho_pair_run(struct kho_pair *st, unsigned int me)
 
 	for (r = 0; r < KHO_PAIR_ROUNDS; r++) {
 		kho_pair_wait(&st->round, r);
-		st->res[me] = kho_track_add_folio(st->c[me], st->pfn[me],
-						  st->order[me]);
+		/* As a preserve call: this CPU's hint first, from round 1 on. */
+		st->res[me] = kho_track_add_folio_hinted(st->c[me], st->pfn[me],
+							 st->order[me]);
+		if (st->res[me] == KHO_TRACK_MISS)
+			st->res[me] = kho_track_add_folio(st->c[me],
+							  st->pfn[me],
+							  st->order[me]);
 		atomic_inc_return_release(&st->arrived);
 		if (me)
 			continue;
