@@ -137,13 +137,22 @@ struct kho_client {
 
 /**
  * struct kho_block - what is preserved in one block of pages
- * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges
+ * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges;
+ *	%KHO_BLOCK_BUILDING and %KHO_BLOCK_USED for the block's used map
  * @owners: bit i for the client with id i
  */
 struct kho_block {
 	unsigned long kinds;
 	unsigned long owners;
 };
+
+/*
+ * Bits of &kho_block.kinds above the kinds: someone builds the block's used
+ * map (a bit per page of every folio preserved there, see out_track.c);
+ * the map is complete, and every folio preserved since sets its bits.
+ */
+#define KHO_BLOCK_BUILDING	(BITS_PER_LONG - 2)
+#define KHO_BLOCK_USED		(BITS_PER_LONG - 1)
 
 #define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
 

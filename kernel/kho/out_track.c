@@ -20,6 +20,14 @@
  * In the common case (one client, one order per block) the check is the
  * claim of the folio's own bit and nothing else.
  *
+ * A block that holds more than that (orders mixed, several clients) gets a
+ * used map, a bit per page of every folio preserved there: the first
+ * preserve that finds the block mixed builds it from the bitmaps, every
+ * later one sets its pages' bits with fully ordered atomics and, if none
+ * was set before and the block has no ranges, is done without looking at
+ * the other orders' bitmaps.  The map's bits are only ever set, so a page
+ * unpreserved since only sends the next preserve there the long way.
+ *
  * Locking: the bitmaps and summaries change with atomic bit operations
  * only; kho_mem_lock protects the client list and every client's range
  * array.  The caller (out_preserve.c) keeps preserve calls and finalize apart.
@@ -45,6 +53,24 @@
 
 /* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
 static DEFINE_XARRAY(kho_blocks);
+
+/*
+ * Used maps of mixed blocks, a bit per page: index pfn / KHO_CHUNK_BITS,
+ * value a page (32 blocks).  They live for good, as the summaries do.
+ */
+static DEFINE_XARRAY(kho_used);
+
+/**
+ * struct kho_used_hint - the used map page a CPU looked up last
+ * @idx: its index in kho_used
+ * @map: the page, or NULL
+ */
+struct kho_used_hint {
+	unsigned long idx;
+	atomic_long_t *map;
+};
+
+static DEFINE_PER_CPU(struct kho_used_hint, kho_used_hints);
 
 DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 /* Moves on whenever a client's chunks are freed; kho_mem_lock. */
@@ -301,6 +327,89 @@ static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
 	return false;
 }
 
+/* The used map page of @pfn, allocated if missing: this CPU's last first. */
+static atomic_long_t *kho_used_map(unsigned long pfn)
+{
+	unsigned long idx = pfn / KHO_CHUNK_BITS;
+	struct kho_used_hint *h = get_cpu_ptr(&kho_used_hints);
+	atomic_long_t *map = h->map && h->idx == idx ? h->map : NULL;
+
+	put_cpu_ptr(&kho_used_hints);
+	if (map)
+		return map;
+	map = kho_chunk(&kho_used, idx, true);
+	if (IS_ERR(map))
+		return map;
+	h = get_cpu_ptr(&kho_used_hints);
+	h->idx = idx;
+	h->map = map;
+	put_cpu_ptr(&kho_used_hints);
+	return map;
+}
+
+/*
+ * Set the bits of the pages of the folio at @pfn of @order in its used
+ * map page @map; return whether any was set before.  A folio's pages are
+ * an aligned power of two: bits of one word, or whole words.  Fully
+ * ordered.
+ */
+static bool kho_used_set(atomic_long_t *map, unsigned long pfn,
+			 unsigned int order)
+{
+	unsigned long off = pfn % KHO_CHUNK_BITS, n = 1UL << order, i;
+	atomic_long_t *w = map + off / BITS_PER_LONG;
+	unsigned long mask, seen = 0;
+
+	if (n < BITS_PER_LONG) {
+		mask = GENMASK(n - 1, 0) << (off % BITS_PER_LONG);
+		return atomic_long_fetch_or(mask, w) & mask;
+	}
+	for (i = 0; i < n / BITS_PER_LONG; i++)
+		seen |= atomic_long_fetch_or(~0UL, w + i);
+	return seen;
+}
+
+/*
+ * Fill the used map page @map with the pages of every folio the bitmaps
+ * hold in block @b, @blk, of any order and client.  Called by the one
+ * that set KHO_BLOCK_BUILDING, which orders its reads of the summary
+ * after it: a preserve there that missed the bit is in what this reads,
+ * one that saw it sets its own bits.
+ */
+static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
+				 atomic_long_t *map)
+{
+	unsigned long kinds = READ_ONCE(blk->kinds) &
+			      GENMASK(NR_PAGE_ORDERS - 1, 0);
+	unsigned long owners = READ_ONCE(blk->owners);
+	unsigned long s = b << KHO_BLOCK_ORDER, e = s + BIT(KHO_BLOCK_ORDER);
+
+	/* A client freed meanwhile keeps its bitmaps for a grace period. */
+	rcu_read_lock();
+	for (; owners; owners &= owners - 1) {
+		unsigned int id = __ffs(owners);
+		/* Pairs with the release in kho_client_get(). */
+		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
+		unsigned long left = kinds;
+
+		for (; o && left; left &= left - 1) {
+			unsigned int k = __ffs(left);
+			unsigned long start = s >> k, end = e >> k;
+			unsigned long idx = start / KHO_CHUNK_BITS;
+			unsigned long base = idx * KHO_CHUNK_BITS;
+			unsigned long *chunk = kho_chunk(&o->folios[k], idx,
+							 false);
+			unsigned long i = start - base;
+
+			if (!chunk)
+				continue;
+			for_each_set_bit_from(i, chunk, end - base)
+				kho_used_set(map, (base + i) << k, k);
+		}
+	}
+	rcu_read_unlock();
+}
+
 /**
  * kho_track_add_folio() - track a folio preserved by a client
  * @c: the client
@@ -350,13 +459,37 @@ int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
 			   unsigned int order, unsigned long *chunk,
 			   struct kho_block *blk)
 {
-	unsigned long n = 1UL << order;
+	unsigned long n = 1UL << order, state;
+	atomic_long_t *map;
 	bool ranges = false;
 	int err = 0;
 
 	kho_block_publish(blk, c, order);
 	/* Our summary bits before anyone else's claims; see above. */
 	smp_mb();
+	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
+	state = smp_load_acquire(&blk->kinds);
+	map = kho_used_map(pfn);
+	if (IS_ERR(map)) {
+		/* A used map may be built without us: no claim then. */
+		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
+		return PTR_ERR(map);
+	}
+	if (state & BIT(KHO_BLOCK_USED)) {
+		/* Nothing else in our pages, and no range to look for. */
+		if (!kho_used_set(map, pfn, order) &&
+		    !(READ_ONCE(blk->kinds) & BIT(KHO_KIND_RANGE)))
+			return 0;
+	} else if (!test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
+		/* The first to find the block mixed; our own bit is read too. */
+		kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map);
+		/* The map before the bit; pairs with the acquire above. */
+		smp_mb__before_atomic();
+		set_bit(KHO_BLOCK_USED, &blk->kinds);
+	} else {
+		/* Being built: the builder may not see us, so set our bits. */
+		kho_used_set(map, pfn, order);
+	}
 	if (!kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) &&
 	    !ranges)
 		return 0;

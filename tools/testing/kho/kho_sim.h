@@ -66,6 +66,9 @@ static inline ssize_t kho_sim_strscpy(char *d, const char *s, size_t n)
 #ifndef smp_mb
 #define smp_mb()		barrier()
 #endif
+#ifndef smp_mb__before_atomic
+#define smp_mb__before_atomic()	barrier()
+#endif
 #define smp_store_release(p, v)	(*(p) = (v))
 #define smp_load_acquire(p)	(*(p))
 
@@ -111,6 +114,14 @@ static inline bool kho_sim_test_and_clear_bit(long nr, unsigned long *addr)
 	bool old = *w & m;
 
 	*w &= ~m;
+	return old;
+}
+
+static inline long atomic_long_fetch_or(long i, atomic_long_t *v)
+{
+	long old = v->counter;
+
+	v->counter |= i;
 	return old;
 }
 
