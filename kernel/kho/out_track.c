@@ -469,6 +469,9 @@ int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
 	smp_mb();
 	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
 	state = smp_load_acquire(&blk->kinds);
+	/* The first in a new block: no map, a later builder reads our bit. */
+	if (state == BIT(order) && READ_ONCE(blk->owners) == BIT(c->id))
+		return 0;
 	map = kho_used_map(pfn);
 	if (IS_ERR(map)) {
 		/* A used map may be built without us: no claim then. */
