@@ -228,6 +228,15 @@ int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
 			   unsigned int order, unsigned long *chunk,
 			   struct kho_block *blk);
 
+/* Does @blk announce @c's folios of @order and nothing else? */
+static __always_inline bool kho_block_only(const struct kho_block *blk,
+					   const struct kho_client *c,
+					   unsigned int order)
+{
+	return READ_ONCE(blk->kinds) == BIT(order) &&
+	       READ_ONCE(blk->owners) == BIT(c->id);
+}
+
 /*
  * Claim the bit of a folio of @c at @pfn of @order in @chunk, its bitmap
  * page, where @blk is its block's summary; see out_track.c.  Fully
@@ -244,8 +253,7 @@ static __always_inline int kho_track_claim_folio(struct kho_client *c,
 {
 	if (test_and_set_bit((pfn >> order) % KHO_CHUNK_BITS, chunk))
 		return -EEXIST;
-	if (READ_ONCE(blk->kinds) == BIT(order) &&
-	    READ_ONCE(blk->owners) == BIT(c->id))
+	if (kho_block_only(blk, c, order))
 		return 0;
 	return kho_track_settle_folio(c, pfn, order, chunk, blk);
 }

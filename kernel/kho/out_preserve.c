@@ -28,9 +28,9 @@ DEFINE_STATIC_PERCPU_RWSEM(kho_pres_sem);
 static enum kho_out_state kho_out_state;
 
 /*
- * Common checks; takes kho_pres_sem for reading on success.  Inline: it
- * is most of the preserve path, which the size-optimized builds would
- * otherwise call into.
+ * Common checks of the range calls and kho_out_hold(); takes kho_pres_sem
+ * for reading on success.  Folios take kho_client_add_folio(), which
+ * needs no alignment check and leaves scratch to the tracking.
  */
 static __always_inline int kho_pres_begin(phys_addr_t phys, phys_addr_t size, bool add)
 {

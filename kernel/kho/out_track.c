@@ -410,6 +410,36 @@ static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
 	rcu_read_unlock();
 }
 
+/*
+ * Put the folio at @pfn of @order in the used map of its block @blk,
+ * building the map if nobody has.  Return: 1 if the map is complete and
+ * none of the folio's pages was in it, 0 if the other orders' bitmaps
+ * must be looked at, or -ENOMEM.
+ */
+static int kho_used_add(struct kho_block *blk, unsigned long pfn,
+			unsigned int order)
+{
+	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
+	unsigned long state = smp_load_acquire(&blk->kinds);
+	atomic_long_t *map = kho_used_map(pfn);
+
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	if (state & BIT(KHO_BLOCK_USED))
+		return !kho_used_set(map, pfn, order);
+	if (!test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
+		/* The first to find the block mixed; our own bit is read too. */
+		kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map);
+		/* The map before the bit; pairs with the acquire above. */
+		smp_mb__before_atomic();
+		set_bit(KHO_BLOCK_USED, &blk->kinds);
+	} else {
+		/* Being built: the builder may not see us, so set our bits. */
+		kho_used_set(map, pfn, order);
+	}
+	return 0;
+}
+
 /**
  * kho_track_add_folio() - track a folio preserved by a client
  * @c: the client
@@ -451,48 +481,35 @@ int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
  * @blk: its block's summary, which announces more than @c's @order
  *
  * Publishes @c's @order in @blk and looks for overlaps with what else
- * the block holds; gives the claim up if there is one.
+ * the block holds, through its used map first; gives the claim up if
+ * there is one.
  *
- * Return: 0, or -EEXIST with the claim given up.
+ * Return: 0; -EEXIST or -ENOMEM (no used map page) with the claim given
+ * up.
  */
 int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
 			   unsigned int order, unsigned long *chunk,
 			   struct kho_block *blk)
 {
-	unsigned long n = 1UL << order, state;
-	atomic_long_t *map;
+	unsigned long n = 1UL << order;
 	bool ranges = false;
-	int err = 0;
+	int err = 0, alone;
 
 	kho_block_publish(blk, c, order);
 	/* Our summary bits before anyone else's claims; see above. */
 	smp_mb();
-	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
-	state = smp_load_acquire(&blk->kinds);
 	/* The first in a new block: no map, a later builder reads our bit. */
-	if (state == BIT(order) && READ_ONCE(blk->owners) == BIT(c->id))
+	if (kho_block_only(blk, c, order))
 		return 0;
-	map = kho_used_map(pfn);
-	if (IS_ERR(map)) {
+	alone = kho_used_add(blk, pfn, order);
+	if (alone < 0) {
 		/* A used map may be built without us: no claim then. */
 		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
-		return PTR_ERR(map);
+		return alone;
 	}
-	if (state & BIT(KHO_BLOCK_USED)) {
-		/* Nothing else in our pages, and no range to look for. */
-		if (!kho_used_set(map, pfn, order) &&
-		    !(READ_ONCE(blk->kinds) & BIT(KHO_KIND_RANGE)))
-			return 0;
-	} else if (!test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
-		/* The first to find the block mixed; our own bit is read too. */
-		kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map);
-		/* The map before the bit; pairs with the acquire above. */
-		smp_mb__before_atomic();
-		set_bit(KHO_BLOCK_USED, &blk->kinds);
-	} else {
-		/* Being built: the builder may not see us, so set our bits. */
-		kho_used_set(map, pfn, order);
-	}
+	/* Nothing else in our pages, and no range to look for. */
+	if (alone && !(READ_ONCE(blk->kinds) & BIT(KHO_KIND_RANGE)))
+		return 0;
 	if (!kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) &&
 	    !ranges)
 		return 0;
