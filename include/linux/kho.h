@@ -98,6 +98,7 @@ void kho_populate(phys_addr_t fdt, phys_addr_t fdt_size, phys_addr_t scratch,
 		  phys_addr_t scratch_size);
 bool kho_in_mark_scratch(void);
 void kho_in_reserve_preserved(void);
+void kho_in_settle_spans(void);
 bool kho_in_preserved_by(const char *client, phys_addr_t addr,
 			 phys_addr_t size);
 
@@ -286,6 +287,10 @@ static inline int kho_retrieve_subtree_blob(const char *name,
 }
 
 static inline void kho_memory_init(void)
+{
+}
+
+static inline void kho_in_settle_spans(void)
 {
 }
 

@@ -207,6 +207,47 @@ void __init kho_in_reserve_preserved(void)
 		div_u64(sched_clock() - t0, NSEC_PER_USEC));
 }
 
+struct kho_in_settled {
+	unsigned long pages;
+	unsigned long holes;
+};
+
+static void __init kho_in_settle(void *ctx, phys_addr_t start,
+				 phys_addr_t end, int nid,
+				 enum kho_in_piece piece)
+{
+	struct kho_in_settled *st = ctx;
+
+	if (piece == KHO_IN_PIECE_RAM) {
+		memblock_kho_init_pages(start, end, nid);
+	} else if (piece == KHO_IN_PIECE_HOLE) {
+		st->pages += memblock_kho_free_hole(start, end);
+		st->holes++;
+	}
+}
+
+/**
+ * kho_in_settle_spans() - hand the holes between preserved folios over
+ *
+ * kho_in_reserve() reserved the folios a bitmap run's span at a time.
+ * Once deferred struct page init is done (page_alloc_init_late()), this
+ * initializes the struct pages of the spans that it skipped and gives the
+ * holes to the page allocator: in one pass over the records, without a
+ * memblock region per folio.
+ */
+void __init kho_in_settle_spans(void)
+{
+	struct kho_in_settled st = { };
+	u64 t0 = sched_clock();
+
+	if (!kho_in_fdt_phys)
+		return;
+	kho_in_walk_spans(&kho_in, kho_in_settle, &st);
+	pr_info("gave the page allocator %lu KiB in %lu holes between preserved folios in %llu us\n",
+		st.pages << (PAGE_SHIFT - 10), st.holes,
+		div_u64(sched_clock() - t0, NSEC_PER_USEC));
+}
+
 /**
  * kho_in_preserved_by() - did the previous kernel preserve this for a client?
  * @client: the client's name

@@ -41,6 +41,16 @@
 #define KHO_IN_RUNS_OVERLAP \
 	"preserved-memory runs of one kind overlap or are out of order"
 
+/*
+ * Folios are reserved a span at a time, holes included, and the holes
+ * handed over later (kho_in_walk_spans()); a hole of a max-order block or
+ * more ends a span, so that it is freed with the rest of free memory.
+ */
+#define KHO_IN_SPAN_GAP		BIT_ULL(MAX_PAGE_ORDER)
+
+/* Bits in a word of a bitmap run. */
+#define KHO_IN_WORD_BITS	BITS_PER_TYPE(u64)
+
 /* libfdt reads 32-bit tags and 64-bit reserve-map entries in place. */
 #define KHO_IN_FDT_ALIGN	8
 
@@ -339,6 +349,15 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 			return kho_in_fail(in, KHO_IN_RUNS_OVERLAP, c->name,
 					   PFN_PHYS(pfn), PFN_PHYS(span));
 		span_end = pfn + span;
+		/* A span ends at a gap of KHO_IN_SPAN_GAP (a max-order block). */
+		if (flags & KHO_MEM_RUN_RANGE)
+			in->nr_range_runs++;
+		else if (flags & KHO_MEM_RUN_BITMAP)
+			in->nr_spans += min_t(u64, (span >> MAX_PAGE_ORDER) + 1,
+					      (u64)le32_to_cpu(run->nr) *
+					      BITS_PER_TYPE(u64));
+		else
+			in->nr_spans++;
 		/* Items of the restore index: bounded by the record's size. */
 		items += flags & KHO_MEM_RUN_RANGE ? 1 :
 			 flags & KHO_MEM_RUN_BITMAP ? span >> le16_to_cpu(run->order) :
@@ -426,6 +445,8 @@ static int __init kho_in_parse_fdt(struct kho_in *in)
 				   in->fdt.addr, in->fdt.size);
 	in->nr_clients = 0;
 	in->nr_streams = 0;
+	in->nr_range_runs = 0;
+	in->nr_spans = 0;
 	fdt_for_each_subnode(child, in->root, node) {
 		struct kho_in_client *c = &in->clients[in->nr_clients];
 		const char *name = fdt_get_name(in->root, child, &len);
@@ -484,9 +505,44 @@ static u64 __init kho_next_bit(const __le64 *w, u64 nbits, u64 from, bool set)
 }
 
 /*
+ * End of a span of a bitmap of @nr words that has a stretch of set bits
+ * ending at @e: stretches closer than @gap bits go together, so the span
+ * ends where a gap of @gap clear bits (or the bitmap) starts.  With @gap
+ * at least a word, gaps inside a word never count, and whole words are
+ * looked at.
+ */
+static u64 __init kho_span_end(const __le64 *w, u64 nr, u64 e, u64 gap)
+{
+	u64 i, x, n;
+
+	if (gap < KHO_IN_WORD_BITS) {
+		for (;;) {
+			n = kho_next_bit(w, nr * KHO_IN_WORD_BITS, e, true);
+			if (n >= nr * KHO_IN_WORD_BITS || n - e >= gap)
+				return e;
+			e = kho_next_bit(w, nr * KHO_IN_WORD_BITS, n, false);
+		}
+	}
+	for (i = e / KHO_IN_WORD_BITS; i < nr; i++) {
+		x = le64_to_cpu(w[i]);
+		if (i == e / KHO_IN_WORD_BITS)
+			x &= ~0ULL << (e % KHO_IN_WORD_BITS);
+		if (!x)
+			continue;
+		n = i * KHO_IN_WORD_BITS + __ffs64(x);
+		if (n - e >= gap)
+			return e;
+		e = i * KHO_IN_WORD_BITS + fls64(x);
+	}
+	return e;
+}
+
+/*
  * Put stream @s on its next preserved range: a plain or range run as a
- * whole, or the next stretch of set bits of a bitmap run.  Runs were
- * checked by kho_in_record().  Returns false once exhausted.
+ * whole, or the next stretch of set bits of a bitmap run; with @s->span,
+ * the next span of a bitmap run: stretches with less than
+ * %KHO_IN_SPAN_GAP pages between them, and the holes between them.
+ * Runs were checked by kho_in_record().  Returns false once exhausted.
  */
 static bool __init kho_stream_load(struct kho_in_stream *s)
 {
@@ -508,6 +564,10 @@ static bool __init kho_stream_load(struct kho_in_stream *s)
 		b = kho_next_bit(words, nr * 64, s->bit, true);
 		if (b < nr * 64) {
 			e = kho_next_bit(words, nr * 64, b, false);
+			if (s->span)
+				e = kho_span_end(words, nr, e,
+						 max_t(u64, KHO_IN_SPAN_GAP >> order,
+						       1));
 			s->next.addr = PFN_PHYS(pfn + (b << order));
 			s->next.size = PFN_PHYS((e - b) << order);
 			s->bit = e;
@@ -542,17 +602,26 @@ static void __init kho_heap_down(struct kho_in *in, unsigned int i)
 	}
 }
 
-/* Start the merge over every client's runs. */
-static void __init kho_in_rewind(struct kho_in *in)
+/*
+ * Start the merge over the clients' runs: every stream (%KHO_IN_ALL), the
+ * streams of ranges (%KHO_IN_RANGES), or those of folios, range by range
+ * (%KHO_IN_FOLIOS) or a span at a time (%KHO_IN_SPANS).
+ */
+static void __init kho_in_rewind(struct kho_in *in, enum kho_in_walk walk)
 {
 	unsigned int i;
 
 	in->heap_len = 0;
 	for (i = 0; i < in->nr_streams; i++) {
 		struct kho_in_stream *s = &in->streams[i];
+		bool range = le16_to_cpu(s->first->flags) & KHO_MEM_RUN_RANGE;
 
+		if (walk == KHO_IN_RANGES ? !range : walk != KHO_IN_ALL && range)
+			continue;
 		s->run = s->first;
 		s->bit = 0;
+		s->span = walk == KHO_IN_SPANS;
+		s->tried = NULL;
 		if (kho_stream_load(s))
 			in->heap[in->heap_len++] = i;
 	}
@@ -723,7 +792,7 @@ int __init kho_in_check(struct kho_in *in)
 	in->nr_ranges = 0;
 	in->bytes = 0;
 	in->why = NULL;
-	kho_in_rewind(in);
+	kho_in_rewind(in, KHO_IN_ALL);
 	while (kho_in_next(in, &r, &client, &folios)) {
 		phys_addr_t end = r.addr + r.size;
 
@@ -795,53 +864,324 @@ bool __init kho_in_client_has(const struct kho_in *in, const char *client,
 	return false;
 }
 
-/*
- * Folios go back to their owners as allocated memory: their struct pages
- * are not marked reserved (MEMBLOCK_KHO_PRESERVED), so the restore need not
- * clear the mark page by page.  Ranges stay reserved pages, as they were
- * (reserve_mem uses them as they are).
+/**
+ * struct kho_in_spans - state of a merge that unites spans
+ * @in: the handover
+ * @cur: the span being built or cut, when @have_cur
+ * @next: a range taken from the merge and put back, when @have_next
+ * @si: first scratch region that may still meet a span
+ * @have_cur: @cur is valid
+ * @have_next: @next is valid
  */
-static bool __init kho_in_reserve_next(void *ctx, phys_addr_t *base,
-				       phys_addr_t *size,
-				       enum memblock_flags *flags)
+struct kho_in_spans {
+	struct kho_in *in;
+	struct kho_range cur;
+	struct kho_range next;
+	unsigned int si;
+	bool have_cur;
+	bool have_next;
+};
+
+/* Take the next range of the merge, or the one put back in @st. */
+static bool __init kho_in_take(struct kho_in_spans *st, struct kho_range *r)
 {
-	struct kho_range r;
 	const char *client;
 	bool folios;
 
-	if (!kho_in_next(ctx, &r, &client, &folios))
+	if (st->have_next) {
+		*r = st->next;
+		st->have_next = false;
+		return true;
+	}
+	return kho_in_next(st->in, r, &client, &folios);
+}
+
+/*
+ * Ranges (%KHO_MEM_RUN_RANGE runs) are reserved as they are and stay
+ * reserved pages (reserve_mem uses them as they are).
+ */
+static bool __init kho_in_range_next(void *ctx, phys_addr_t *base,
+				     phys_addr_t *size,
+				     enum memblock_flags *flags)
+{
+	struct kho_range r;
+
+	if (!kho_in_take(ctx, &r))
 		return false;
 	*base = r.addr;
 	*size = r.size;
-	*flags = folios ? MEMBLOCK_KHO_PRESERVED : MEMBLOCK_NONE;
+	*flags = MEMBLOCK_NONE;
 	return true;
+}
+
+/*
+ * Folios are reserved a span at a time (kho_stream_load()), the spans of all
+ * clients and orders united where they overlap or touch, and cut around
+ * scratch (a span's holes may hold some).  Their struct pages are not
+ * marked reserved (%MEMBLOCK_KHO_PRESERVED): they go back to their owners
+ * as allocated memory, and kho_in_walk_spans() tells the holes apart.
+ */
+static bool __init kho_in_span_next(void *ctx, phys_addr_t *base,
+				    phys_addr_t *size,
+				    enum memblock_flags *flags)
+{
+	struct kho_in_spans *st = ctx;
+	struct kho_in *in = st->in;
+	struct kho_range *cur = &st->cur, r;
+
+	for (;;) {
+		if (!st->have_cur) {
+			if (!kho_in_take(st, cur))
+				return false;
+			while (kho_in_take(st, &r)) {
+				if (r.addr > cur->addr + cur->size) {
+					st->next = r;
+					st->have_next = true;
+					break;
+				}
+				cur->size = max(cur->size,
+						r.addr + r.size - cur->addr);
+			}
+			st->have_cur = true;
+		}
+		while (st->si < in->nr_scratch &&
+		       in->scratch[st->si].addr + in->scratch[st->si].size <=
+		       cur->addr)
+			st->si++;
+		if (st->si < in->nr_scratch &&
+		    in->scratch[st->si].addr < cur->addr + cur->size) {
+			const struct kho_range *sc = &in->scratch[st->si];
+			phys_addr_t end = cur->addr + cur->size;
+
+			/* A span starts and ends with a folio, outside scratch. */
+			*base = cur->addr;
+			*size = sc->addr - cur->addr;
+			cur->addr = sc->addr + sc->size;
+			cur->size = end - cur->addr;
+			if (!*size)
+				continue;
+		} else {
+			*base = cur->addr;
+			*size = cur->size;
+			st->have_cur = false;
+		}
+		*flags = MEMBLOCK_KHO_PRESERVED;
+		return true;
+	}
+}
+
+/* memblock_reserve() or, with !@reserve, memblock_phys_free() @addr. */
+static void __init kho_in_reserve_one(phys_addr_t addr, phys_addr_t size,
+				      bool reserve)
+{
+	if (reserve)
+		memblock_reserve(addr, size);
+	else
+		memblock_phys_free(addr, size);
+}
+
+/* Reserve (@reserve) or free KHO's metadata: root FDT, table, records. */
+static void __init kho_in_reserve_meta(struct kho_in *in, bool reserve)
+{
+	unsigned int i;
+
+	kho_in_reserve_one(in->fdt.addr, in->fdt.size, reserve);
+	kho_in_reserve_one(in->table.addr, PAGE_ALIGN(in->table.size), reserve);
+	for (i = 0; i < in->nr_clients; i++) {
+		if (in->clients[i].mem.size)
+			kho_in_reserve_one(in->clients[i].mem.addr,
+					   in->clients[i].mem.size, reserve);
+	}
 }
 
 /**
  * kho_in_reserve() - reserve a checked handover in memblock
  * @in: a handover that passed kho_in_check()
  *
- * Reserves every preserved range with one memblock_reserve_sorted() pass,
- * then the metadata: root FDT, scratch table and records.
+ * Reserves KHO's metadata (root FDT, scratch table and records) first,
+ * then the ranges and the spans of the folios, each with one
+ * memblock_reserve_sorted() pass.  A span's holes are memory the previous
+ * kernel did not preserve: kho_in_walk_spans() finds them again for the
+ * page allocator.  memblock_reserve() over a span later in boot takes its
+ * part out of the span (see memblock_kho_reserved()), so a hole that this
+ * kernel reserves for itself is never given away.
  *
  * Return: 0, or the error of memblock_reserve_sorted(); on error nothing
- * of the preserved ranges is reserved.
+ * of the handover is reserved.
  */
 int __init kho_in_reserve(struct kho_in *in)
 {
-	unsigned int i;
-	int err;
+	struct kho_in_spans st = { .in = in };
+	struct kho_range r;
+	int err = 0;
 
-	kho_in_rewind(in);
-	err = memblock_reserve_sorted(kho_in_reserve_next, in, in->nr_ranges);
-	if (err)
-		return err;
-	memblock_reserve(in->fdt.addr, in->fdt.size);
-	memblock_reserve(in->table.addr, PAGE_ALIGN(in->table.size));
-	for (i = 0; i < in->nr_clients; i++) {
-		if (in->clients[i].mem.size)
-			memblock_reserve(in->clients[i].mem.addr,
-					 in->clients[i].mem.size);
+	kho_in_reserve_meta(in, true);
+	if (in->nr_range_runs) {
+		kho_in_rewind(in, KHO_IN_RANGES);
+		err = memblock_reserve_sorted(kho_in_range_next, &st,
+					      in->nr_range_runs);
+		if (err)
+			goto undo_meta;
+	}
+	if (in->nr_spans) {
+		kho_in_rewind(in, KHO_IN_SPANS);
+		err = memblock_reserve_sorted(kho_in_span_next, &st,
+					      in->nr_spans + in->nr_scratch);
+		if (err)
+			goto undo_ranges;
 	}
 	return 0;
+
+undo_ranges:
+	kho_in_rewind(in, KHO_IN_RANGES);
+	st.have_next = false;
+	while (kho_in_take(&st, &r))
+		memblock_phys_free(r.addr, r.size);
+undo_meta:
+	kho_in_reserve_meta(in, false);
+	return err;
+}
+
+/*
+ * Report the rest of the bitmap run under the merge's lowest stream, a
+ * stretch and a hole at a time from @pos, if it lies before @end and
+ * before every other stream's next range; then move the stream to its
+ * next run.  Returns the end of what was reported, or 0 to walk range by
+ * range.  Each run is tried once.
+ */
+static phys_addr_t __init kho_in_walk_run(struct kho_in *in, phys_addr_t pos,
+					  phys_addr_t end, int nid,
+					  kho_in_walk_fn fn, void *ctx)
+{
+	struct kho_in_stream *s = &in->streams[in->heap[0]];
+	const struct kho_mem_run *run = s->run;
+	const __le64 *words = (const __le64 *)(run + 1);
+	u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr);
+	u64 nbits = nr * KHO_IN_WORD_BITS, b, e, i;
+	unsigned int order = le16_to_cpu(run->order);
+	phys_addr_t last;
+	unsigned int k;
+
+	/* After a plain run, s->run is the next one and s->bit is 0. */
+	if (!(le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP) || !s->bit ||
+	    s->tried == run || s->next.addr < pos)
+		return 0;
+	s->tried = run;
+	i = nr - 1;
+	while (!words[i])
+		i--;
+	last = PFN_PHYS(pfn + ((i * KHO_IN_WORD_BITS +
+				fls64(le64_to_cpu(words[i]))) << order));
+	if (last > end)
+		return 0;
+	for (k = 1; k <= 2 && k < in->heap_len; k++) {
+		if (in->streams[in->heap[k]].next.addr < last)
+			return 0;
+	}
+
+	b = (s->next.addr - PFN_PHYS(pfn)) >> (PAGE_SHIFT + order);
+	e = s->bit;
+	for (;;) {
+		phys_addr_t sb = PFN_PHYS(pfn + (b << order));
+		phys_addr_t se = PFN_PHYS(pfn + (e << order));
+
+		if (sb > pos)
+			fn(ctx, pos, sb, nid, KHO_IN_PIECE_HOLE);
+		fn(ctx, sb, se, nid, KHO_IN_PIECE_FOLIOS);
+		pos = se;
+		b = kho_next_bit(words, nbits, e, true);
+		if (b == nbits)
+			break;
+		e = kho_next_bit(words, nbits, b, false);
+	}
+	s->run = (const void *)(words + nr);
+	s->bit = 0;
+	if (!kho_stream_load(s))
+		in->heap[0] = in->heap[--in->heap_len];
+	kho_heap_down(in, 0);
+	return pos;
+}
+
+/*
+ * Report [@pos, @end), a piece of RAM in a span, as folios and holes from
+ * the merge of the folio streams; ranges that go on past @end stay in it.
+ */
+static void __init kho_in_walk_piece(struct kho_in *in, phys_addr_t pos,
+				     phys_addr_t end, int nid,
+				     kho_in_walk_fn fn, void *ctx)
+{
+	const struct kho_range *f;
+	phys_addr_t stop;
+	struct kho_range r;
+	const char *client;
+	bool folios;
+
+	fn(ctx, pos, end, nid, KHO_IN_PIECE_RAM);
+	while (pos < end) {
+		f = in->heap_len ? &in->streams[in->heap[0]].next : NULL;
+		if (f && f->addr + f->size <= pos) {
+			kho_in_next(in, &r, &client, &folios);
+			continue;
+		}
+		if (!f || f->addr >= end) {
+			fn(ctx, pos, end, nid, KHO_IN_PIECE_HOLE);
+			return;
+		}
+		stop = kho_in_walk_run(in, pos, end, nid, fn, ctx);
+		if (stop) {
+			pos = stop;
+			continue;
+		}
+		if (f->addr > pos) {
+			fn(ctx, pos, f->addr, nid, KHO_IN_PIECE_HOLE);
+			pos = f->addr;
+		}
+		stop = min(end, f->addr + f->size);
+		fn(ctx, pos, stop, nid, KHO_IN_PIECE_FOLIOS);
+		pos = stop;
+	}
+}
+
+/**
+ * kho_in_walk_spans() - tell the folios of the reserved spans from the holes
+ * @in: a handover reserved by kho_in_reserve()
+ * @fn: called in address order for each piece of RAM in a span
+ *	(%KHO_IN_PIECE_RAM), then for the folios and holes in it
+ *	(%KHO_IN_PIECE_FOLIOS, %KHO_IN_PIECE_HOLE), which tile it; @nid is
+ *	the node of the memory region the piece lies in
+ * @ctx: passed to @fn
+ *
+ * Walks memblock's %MEMBLOCK_KHO_PRESERVED regions (what is left of the
+ * spans once the rest of early boot reserved its own memory), the memory
+ * regions (without %MEMBLOCK_NOMAP ones) and the preserved folios
+ * together, in one address-ordered pass; a bitmap run alone in its part
+ * of the address space goes a word at a time.  Does not change memblock.
+ */
+void __init kho_in_walk_spans(struct kho_in *in, kho_in_walk_fn fn, void *ctx)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	const struct memblock_type *rsv = &memblock.reserved;
+	unsigned long ri, mi = 0;
+
+	kho_in_rewind(in, KHO_IN_FOLIOS);
+	for (ri = 0; ri < rsv->cnt; ri++) {
+		const struct memblock_region *rr = &rsv->regions[ri];
+		phys_addr_t rend = rr->base + rr->size;
+
+		if (!(rr->flags & MEMBLOCK_KHO_PRESERVED))
+			continue;
+		mi = kho_in_seek(mem, mi, rr->base);
+		for (; mi < mem->cnt && mem->regions[mi].base < rend; mi++) {
+			const struct memblock_region *m = &mem->regions[mi];
+
+			if (!(m->flags & MEMBLOCK_NOMAP))
+				kho_in_walk_piece(in, max(rr->base, m->base),
+						  min(rend, m->base + m->size),
+						  memblock_get_region_node(m),
+						  fn, ctx);
+			/* The region may go on into the next memory region. */
+			if (m->base + m->size > rend)
+				break;
+		}
+	}
 }

@@ -338,6 +338,9 @@ struct kho_in_client {
  * @next: the preserved range the cursor stands on
  * @client: index of its client in &struct kho_in.clients
  * @folios: @next holds folios (not a %KHO_MEM_RUN_RANGE range)
+ * @span: @next is a span of a bitmap run, holes included, not a stretch
+ *	of set bits
+ * @tried: the last run kho_in_check() tried to check a word at a time
  */
 struct kho_in_stream {
 	const struct kho_mem_run *first;
@@ -347,6 +350,23 @@ struct kho_in_stream {
 	struct kho_range next;
 	unsigned int client;
 	bool folios;
+	bool span;
+	const struct kho_mem_run *tried;
+};
+
+/**
+ * enum kho_in_walk - what a merge over the streams of &struct kho_in yields
+ * @KHO_IN_ALL: every preserved range, as preserved
+ * @KHO_IN_RANGES: the ranges (%KHO_MEM_RUN_RANGE runs) only
+ * @KHO_IN_FOLIOS: the folios only, each stretch of them as preserved
+ * @KHO_IN_SPANS: the folios only, a span at a time: stretches of a bitmap
+ *	run less than a max-order block apart, and the holes between them
+ */
+enum kho_in_walk {
+	KHO_IN_ALL,
+	KHO_IN_RANGES,
+	KHO_IN_FOLIOS,
+	KHO_IN_SPANS,
 };
 
 /**
@@ -382,6 +402,21 @@ struct kho_in_meta {
 #define KHO_IN_STREAMS_MAX	(KHO_CLIENTS_MAX * KHO_NR_KINDS)
 
 /**
+ * enum kho_in_piece - what kho_in_walk_spans() reports
+ * @KHO_IN_PIECE_RAM: a piece of RAM in a span; its folios and holes follow
+ * @KHO_IN_PIECE_FOLIOS: preserved folios in it
+ * @KHO_IN_PIECE_HOLE: memory between them that nothing preserved
+ */
+enum kho_in_piece {
+	KHO_IN_PIECE_RAM,
+	KHO_IN_PIECE_FOLIOS,
+	KHO_IN_PIECE_HOLE,
+};
+
+typedef void (*kho_in_walk_fn)(void *ctx, phys_addr_t start, phys_addr_t end,
+			       int nid, enum kho_in_piece piece);
+
+/**
  * struct kho_in - an incoming handover, as the next kernel checks it
  * @fdt: root FDT buffer (from the boot protocol)
  * @table: scratch table (from the boot protocol), size in bytes
@@ -396,6 +431,8 @@ struct kho_in_meta {
  * @heap_len: how many
  * @meta: KHO's own metadata, sorted by address once the root FDT is parsed
  * @nr_meta: how many
+ * @nr_range_runs: runs of ranges (%KHO_MEM_RUN_RANGE) in all records
+ * @nr_spans: most spans the runs of folios in all records make
  * @nr_ranges: preserved ranges, counted by kho_in_check()
  * @bytes: their total size
  * @why: the first problem found, or NULL
@@ -416,6 +453,8 @@ struct kho_in {
 	unsigned int heap_len;
 	struct kho_in_meta meta[KHO_IN_META_MAX];
 	unsigned int nr_meta;
+	u64 nr_range_runs;
+	u64 nr_spans;
 	u64 nr_ranges;
 	u64 bytes;
 	const char *why;
@@ -428,6 +467,7 @@ int kho_in_check_table(struct kho_in *in);
 int kho_in_check_scratch(struct kho_in *in, const struct kho_scratch_entry *tab);
 int kho_in_check(struct kho_in *in);
 int kho_in_reserve(struct kho_in *in);
+void kho_in_walk_spans(struct kho_in *in, kho_in_walk_fn fn, void *ctx);
 bool kho_in_client_has(const struct kho_in *in, const char *client,
 		       const struct kho_range *r);
 

@@ -14,7 +14,12 @@
  *  - the MEMBLOCK_KHO_SCRATCH flag on memory regions and a scratch-only
  *    mode in which every memblock allocation comes from scratch;
  *  - memblock_reserve_sorted(): reserve a large, address-ordered set of
- *    ranges in time linear in their number.
+ *    ranges in time linear in their number;
+ *  - the spans of preserved folios (%MEMBLOCK_KHO_PRESERVED): a later
+ *    memblock_reserve() takes its part out of them, and once deferred
+ *    struct page init is done memblock_kho_init_pages() initializes their
+ *    struct pages and memblock_kho_free_hole() gives their holes to the
+ *    page allocator.
  *
  * All of it runs during early boot, single-threaded, like the rest of
  * memblock; no locking.
@@ -167,6 +172,37 @@ bool __init_memblock memblock_is_kho_scratch_only(void)
 	return memblock_kho_scratch_only;
 }
 
+/*
+ * Set once memblock_reserve_sorted() reserved %MEMBLOCK_KHO_PRESERVED
+ * spans: only then need memblock_reserve() look for them.
+ */
+static bool memblock_kho_spans;
+
+/*
+ * Called by memblock_reserve() before it adds [@base, @base + @size): the
+ * part of a %MEMBLOCK_KHO_PRESERVED span it overlaps (a hole, unless the
+ * caller is wrong) becomes a plain reservation, whose pages are marked
+ * reserved and never handed out as a hole.
+ */
+static void __init_memblock memblock_kho_reserved(phys_addr_t base,
+						  phys_addr_t size)
+{
+	struct memblock_type *rsv = &memblock.reserved;
+	phys_addr_t end = base + size;
+	unsigned long i;
+
+	if (!memblock_kho_spans || !size)
+		return;
+	for (i = memblock_first_above(rsv, base);
+	     i < rsv->cnt && rsv->regions[i].base < end; i++) {
+		if (rsv->regions[i].flags & MEMBLOCK_KHO_PRESERVED) {
+			memblock_setclr_flag(rsv, base, size, 0,
+					     MEMBLOCK_KHO_PRESERVED);
+			return;
+		}
+	}
+}
+
 /* Set only around reserve_mem allocations; see reserve_mem_kho_alloc(). */
 static bool memblock_kho_avoid_scratch;
 
@@ -246,7 +282,7 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	struct memblock_region *old, *new;
 	unsigned long i = 0, cnt = 0, seen = 0, max, old_max;
 	phys_addr_t nb = 0, ne = 0, prev_end = 0, covered = 0, addr, alloc;
-	bool have = false, done = false;
+	bool have = false, done = false, spans = false;
 	int err;
 
 	if (slab_is_available())
@@ -281,6 +317,7 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 				    (nf & ~MEMBLOCK_KHO_PRESERVED))
 					goto undo;
 				ne = nb + size;
+				spans |= nf & MEMBLOCK_KHO_PRESERVED;
 				/* The array must not sit on what it describes. */
 				err = -EBUSY;
 				if (nb < addr + alloc && addr < ne)
@@ -326,6 +363,7 @@ int __init_memblock memblock_reserve_sorted(bool (*next)(void *ctx,
 	rsv->regions = new;
 	rsv->max = max;
 	rsv->cnt = cnt;
+	memblock_kho_spans |= spans;
 	rsv->total_size = 0;
 	for (i = 0; i < cnt; i++)
 		rsv->total_size += new[i].size;
@@ -339,6 +377,46 @@ undo:
 	memblock_phys_free(addr, alloc);
 	return err;
 }
+
+#ifdef CONFIG_KEXEC_HANDOVER
+/**
+ * memblock_kho_init_pages - initialize the struct pages of a span
+ * @start: start of a piece of RAM in a %MEMBLOCK_KHO_PRESERVED region
+ * @end: its end
+ * @nid: its node
+ *
+ * Called for each piece of every span once deferred struct page init is
+ * done, before memblock is discarded: initializes the struct pages that
+ * deferred init left alone, of the folios and the holes alike.
+ */
+void __init memblock_kho_init_pages(phys_addr_t start, phys_addr_t end,
+				    int nid)
+{
+	init_kho_pages(start, end, nid, false);
+}
+
+/**
+ * memblock_kho_free_hole - give a hole of a span to the page allocator
+ * @start: start of memory between preserved folios in a span
+ * @end: its end
+ *
+ * As memblock_free_all() does with free memory, once the hole's struct
+ * pages are initialized (memblock_kho_init_pages()).
+ *
+ * Return: the number of pages given to the page allocator.
+ */
+unsigned long __init memblock_kho_free_hole(phys_addr_t start,
+					    phys_addr_t end)
+{
+	unsigned long spfn = PFN_UP(start), epfn = PFN_DOWN(end);
+
+	if (spfn >= epfn)
+		return 0;
+	__free_pages_memory(spfn, epfn);
+	totalram_pages_add(epfn - spfn);
+	return epfn - spfn;
+}
+#endif
 
 /*
  * reserve_mem=SIZE:ALIGN:NAME across kexec.

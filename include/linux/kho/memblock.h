@@ -21,6 +21,8 @@ int memblock_reserve_sorted(bool (*next)(void *ctx, phys_addr_t *base,
 			    void *ctx, unsigned long nr);
 phys_addr_t reserve_mem_kho_alloc(const char *name, phys_addr_t size,
 				  phys_addr_t align);
+void memblock_kho_init_pages(phys_addr_t start, phys_addr_t end, int nid);
+unsigned long memblock_kho_free_hole(phys_addr_t start, phys_addr_t end);
 
 #else /* !CONFIG_MEMBLOCK_KHO */
 

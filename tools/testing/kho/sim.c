@@ -183,6 +183,80 @@ void sim_memblock_reset(void)
 	memblock.current_limit = MEMBLOCK_ALLOC_ANYWHERE;
 }
 
+struct sim_settle {
+	struct kho_range *holes;
+	unsigned int nr;
+	unsigned int max;
+	phys_addr_t last;
+	phys_addr_t ram_end;
+	bool bad;
+};
+
+/*
+ * kho_in_walk_spans() callback: pieces of RAM come in order, and the
+ * folios and holes in each tile it; keep the holes.
+ */
+static void sim_settle_piece(void *ctx, phys_addr_t start, phys_addr_t end,
+			     int nid, enum kho_in_piece piece)
+{
+	struct sim_settle *st = ctx;
+
+	if (start >= end)
+		st->bad = true;
+	if (piece == KHO_IN_PIECE_RAM) {
+		if (st->last != st->ram_end || start < st->ram_end)
+			st->bad = true;
+		st->last = start;
+		st->ram_end = end;
+		return;
+	}
+	if (start != st->last || end > st->ram_end)
+		st->bad = true;
+	st->last = end;
+	if (piece == KHO_IN_PIECE_FOLIOS)
+		return;
+	if (st->nr == st->max) {
+		st->max = st->max ? 2 * st->max : 64;
+		st->holes = realloc(st->holes, st->max * sizeof(*st->holes));
+	}
+	st->holes[st->nr].addr = start;
+	st->holes[st->nr++].size = end - start;
+}
+
+/*
+ * What kho_in_settle_spans() does later in B's boot: the walk over the
+ * spans; with @free_holes their holes go out of memblock.reserved, so that
+ * what stays reserved can be compared with what A preserved (a memblock
+ * call per hole: not for benchmarks or fuzzing).  Returns 0, or -EINVAL
+ * with the reason in @in.
+ */
+int sim_b_settle(struct kho_in *in, bool free_holes)
+{
+	struct sim_settle st = { };
+	unsigned int i;
+
+	kho_in_walk_spans(in, sim_settle_piece, &st);
+	if (st.last != st.ram_end)
+		st.bad = true;
+	if (!free_holes)
+		st.nr = 0;
+	/*
+	 * The kernel leaves memblock as it is; here freeing holes may double
+	 * memblock.reserved, and its array goes to scratch, where the checks
+	 * do not look.
+	 */
+	memblock_set_kho_scratch_only();
+	for (i = 0; i < st.nr; i++)
+		memblock_phys_free(st.holes[i].addr, st.holes[i].size);
+	memblock_clear_kho_scratch_only();
+	free(st.holes);
+	if (st.bad) {
+		in->why = "span pieces out of order or not tiling RAM";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Kernel B boots: RAM, its image, then what in_boot.c does: the scratch
  * table (a page at most), the image inside scratch, scratch-only mode,

@@ -45,6 +45,7 @@ int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 		   unsigned int nr_subs, u64 *record_bytes);
 void sim_memblock_reset(void);
 int sim_b_boot(const struct sim_handover *h, struct kho_in *in);
+int sim_b_settle(struct kho_in *in, bool free_holes);
 struct kho_client *sim_client(const char *name);
 
 /* Live update's sessions and memfds (sim_luo.c). */

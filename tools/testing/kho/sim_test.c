@@ -426,7 +426,7 @@ static void kernel_b(bool again)
 	struct kho_in *in = calloc(1, sizeof(*in));
 	unsigned int i;
 
-	if (sim_b_boot(&model->h, in))
+	if (sim_b_boot(&model->h, in) || sim_b_settle(in, true))
 		FAIL("B refused the handover: %s", in->why);
 	check_reserved();
 	check_restore();

@@ -2,7 +2,8 @@
 /*
  * Simulator cases for memblock's KHO support (mm/memblock/kho.c):
  * kernel-reserved accounting, scratch-only allocation, reserve_mem regions
- * kept out of scratch and the linear-time bulk reservation.
+ * kept out of scratch, the linear-time bulk reservation and reservations
+ * over the spans of preserved folios.
  */
 #include "kho_api.h"
 
@@ -266,6 +267,47 @@ static int reserve_sorted_flags(void)
 	return 0;
 }
 
+/*
+ * A memblock_reserve() over a span of preserved folios takes the part it
+ * overlaps out of the span, inside it or across its end; one elsewhere
+ * leaves the spans alone.
+ */
+static int reserve_over_span(void)
+{
+	const enum memblock_flags pres = MEMBLOCK_KHO_PRESERVED;
+	phys_addr_t b = kho_base() + SZ_4M;
+	const phys_addr_t r[][2] = { { b, SZ_64K } };
+	const enum memblock_flags f[] = { pres };
+	struct kho_ranges k = { r, ARRAY_SIZE(r), 0, f };
+	struct memblock_region *rg;
+	int ret;
+
+	PREFIX_PUSH();
+	kho_setup();
+	memblock_set_current_limit(kho_base() + SZ_2M);
+	ret = memblock_reserve_sorted(kho_next, &k, ARRAY_SIZE(r));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(2, memblock.reserved.cnt);
+
+	memblock_reserve(b + SZ_1M, SZ_4K);
+	memblock_reserve(b + SZ_16K, SZ_8K);
+	memblock_reserve(b + SZ_64K - SZ_4K, SZ_8K);
+	rg = memblock.reserved.regions;
+	ASSERT_EQ(6, memblock.reserved.cnt);
+	assert_region(1, b, SZ_16K);
+	ASSERT_EQ(pres, rg[1].flags);
+	assert_region(2, b + SZ_16K, SZ_8K);
+	ASSERT_EQ(MEMBLOCK_NONE, rg[2].flags);
+	assert_region(3, b + SZ_16K + SZ_8K, SZ_32K + SZ_4K);
+	ASSERT_EQ(pres, rg[3].flags);
+	assert_region(4, b + SZ_64K - SZ_4K, SZ_8K);
+	ASSERT_EQ(MEMBLOCK_NONE, rg[4].flags);
+	assert_region(5, b + SZ_1M, SZ_4K);
+	ASSERT_EQ(MEMBLOCK_NONE, rg[5].flags);
+	test_pass_pop();
+	return 0;
+}
+
 /* Unsorted, overlapping, too many or wrongly flagged ranges change nothing. */
 static int reserve_sorted_rejects(void)
 {
@@ -502,6 +544,7 @@ int memblock_kho_checks(void)
 	reserve_mem_avoids_scratch();
 	reserve_sorted_merges();
 	reserve_sorted_flags();
+	reserve_over_span();
 	reserve_sorted_rejects();
 	reserve_sorted_busy();
 	reserve_sorted_many();
