@@ -754,6 +754,134 @@ static unsigned long __init kho_in_seek(const struct memblock_type *t,
 }
 
 /**
+ * struct kho_in_cursor - where the check of the merged ranges stands
+ * @mi: first memory region that may hold the next range
+ * @ri: first reserved region that may overlap it
+ * @si: first scratch region that may overlap it
+ * @mt: first piece of metadata that may overlap it
+ * @prev_end: end of the last range checked
+ * @subs: the sub-FDTs and blobs, seen in address order
+ */
+struct kho_in_cursor {
+	unsigned long mi;
+	unsigned long ri;
+	unsigned int si;
+	unsigned int mt;
+	phys_addr_t prev_end;
+	struct kho_in_subs subs;
+};
+
+/*
+ * Why @r, the next range in address order, cannot be preserved memory,
+ * or NULL if it can; *@meta is the metadata it overlaps, if that is why.
+ * Moves the cursors of @c up to @r.
+ */
+static const char *__init kho_in_range_why(struct kho_in *in,
+					   struct kho_in_cursor *c,
+					   const struct kho_range *r,
+					   const struct kho_in_meta **meta)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	const struct memblock_type *rsv = &memblock.reserved;
+	phys_addr_t end = r->addr + r->size;
+
+	*meta = NULL;
+	if (in->nr_ranges && r->addr < c->prev_end)
+		return "preserved ranges overlap or are out of order";
+
+	while (c->si < in->nr_scratch &&
+	       in->scratch[c->si].addr + in->scratch[c->si].size <= r->addr)
+		c->si++;
+	if (c->si < in->nr_scratch && in->scratch[c->si].addr < end)
+		return "preserved range inside scratch";
+
+	c->mi = kho_in_seek(mem, c->mi, r->addr);
+	if (c->mi == mem->cnt || mem->regions[c->mi].base > r->addr ||
+	    end > mem->regions[c->mi].base + mem->regions[c->mi].size)
+		return "preserved range outside RAM";
+
+	c->ri = kho_in_seek(rsv, c->ri, r->addr);
+	if (c->ri < rsv->cnt && rsv->regions[c->ri].size &&
+	    rsv->regions[c->ri].base < end)
+		return "preserved range overlaps memory this kernel uses";
+
+	while (c->mt < in->nr_meta &&
+	       in->meta[c->mt].r.addr + in->meta[c->mt].r.size <= r->addr)
+		c->mt++;
+	if (c->mt < in->nr_meta && in->meta[c->mt].r.addr < end) {
+		*meta = &in->meta[c->mt];
+		return "preserved range overlaps handover metadata";
+	}
+	return NULL;
+}
+
+/*
+ * The common case of scattered folios, a word at a time: if the rest of
+ * the bitmap run under the merge's lowest stream, from its current range
+ * to its last set bit, lies before every other stream's next range, and
+ * that window as a whole passes the checks of one range (in one RAM
+ * region, outside scratch, apart from reservations and metadata, and
+ * holds no sub-FDT or blob), every range in it passes them.  Counts its
+ * ranges and bytes, moves the stream to its next run and returns true;
+ * returns false, changing nothing but the cursors, to check range by
+ * range.  Each run is tried once.
+ */
+static bool __init kho_in_check_run(struct kho_in *in, struct kho_in_cursor *c)
+{
+	struct kho_in_stream *s = &in->streams[in->heap[0]];
+	const struct kho_mem_run *run = s->run;
+	const __le64 *words = (const __le64 *)(run + 1);
+	u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr);
+	unsigned int order = le16_to_cpu(run->order);
+	u64 i, x, carry = 0, starts = 0, ones = 0;
+	const struct kho_in_meta *meta;
+	struct kho_range w;
+	unsigned int k;
+
+	/* After a plain run, s->run is the next one and s->bit is 0. */
+	if (!s->folios || !(le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP) ||
+	    !s->bit || s->tried == run)
+		return false;
+	s->tried = run;
+	/* The current range is in the run: a word is set. */
+	i = nr - 1;
+	while (!words[i])
+		i--;
+	w.addr = s->next.addr;
+	w.size = PFN_PHYS(pfn + ((i * KHO_IN_WORD_BITS +
+				  fls64(le64_to_cpu(words[i]))) << order)) -
+		 w.addr;
+	for (k = 1; k <= 2 && k < in->heap_len; k++) {
+		if (in->streams[in->heap[k]].next.addr < w.addr + w.size)
+			return false;
+	}
+	if (kho_in_range_why(in, c, &w, &meta) ||
+	    (c->subs.cur < c->subs.nr &&
+	     kho_in_sub(in, &c->subs, c->subs.cur)->addr < w.addr + w.size))
+		return false;
+
+	/* Bit s->bit, the end of the current range, is clear. */
+	for (i = s->bit / KHO_IN_WORD_BITS; i < nr; i++) {
+		x = le64_to_cpu(words[i]);
+		if (i == s->bit / KHO_IN_WORD_BITS)
+			x &= ~0ULL << (s->bit % KHO_IN_WORD_BITS);
+		starts += hweight64(x & ~((x << 1) | carry));
+		ones += hweight64(x);
+		carry = x >> (KHO_IN_WORD_BITS - 1);
+	}
+	in->nr_ranges += 1 + starts;
+	in->bytes += s->next.size + PFN_PHYS(ones << order);
+	c->prev_end = w.addr + w.size;
+
+	s->run = (const void *)(words + nr);
+	s->bit = 0;
+	if (!kho_stream_load(s))
+		in->heap[0] = in->heap[--in->heap_len];
+	kho_heap_down(in, 0);
+	return true;
+}
+
+/**
  * kho_in_check() - check an incoming handover before trusting it
  * @in: the incoming handover: root FDT buffer in @in->fdt, scratch already
  *	checked by kho_in_check_scratch()
@@ -775,61 +903,35 @@ static unsigned long __init kho_in_seek(const struct memblock_type *t,
  */
 int __init kho_in_check(struct kho_in *in)
 {
-	const struct memblock_type *mem = &memblock.memory;
-	const struct memblock_type *rsv = &memblock.reserved;
-	unsigned long mi = 0, ri = 0;
-	unsigned int si = 0, mt = 0;
-	phys_addr_t prev_end = 0;
-	struct kho_in_subs subs;
-	const char *client;
+	struct kho_in_cursor c = { };
+	const struct kho_in_meta *meta;
+	const char *client, *why;
 	struct kho_range r;
 	bool folios;
 
 	if (kho_in_parse_fdt(in))
 		return -EINVAL;
-	kho_in_subs_init(in, &subs);
+	kho_in_subs_init(in, &c.subs);
 
 	in->nr_ranges = 0;
 	in->bytes = 0;
 	in->why = NULL;
 	kho_in_rewind(in, KHO_IN_ALL);
-	while (kho_in_next(in, &r, &client, &folios)) {
-		phys_addr_t end = r.addr + r.size;
-
-		if (in->nr_ranges && r.addr < prev_end)
-			return kho_in_fail(in, "preserved ranges overlap or are out of order",
-					   client, r.addr, r.size);
-		prev_end = end;
-
-		while (si < in->nr_scratch &&
-		       in->scratch[si].addr + in->scratch[si].size <= r.addr)
-			si++;
-		if (si < in->nr_scratch && in->scratch[si].addr < end)
-			return kho_in_fail(in, "preserved range inside scratch",
-					   client, r.addr, r.size);
-
-		mi = kho_in_seek(mem, mi, r.addr);
-		if (mi == mem->cnt || mem->regions[mi].base > r.addr ||
-		    end > mem->regions[mi].base + mem->regions[mi].size)
-			return kho_in_fail(in, "preserved range outside RAM",
-					   client, r.addr, r.size);
-
-		ri = kho_in_seek(rsv, ri, r.addr);
-		if (ri < rsv->cnt && rsv->regions[ri].size &&
-		    rsv->regions[ri].base < end)
-			return kho_in_fail(in, "preserved range overlaps memory this kernel uses",
-					   client, r.addr, r.size);
-		while (mt < in->nr_meta &&
-		       in->meta[mt].r.addr + in->meta[mt].r.size <= r.addr)
-			mt++;
-		if (mt < in->nr_meta && in->meta[mt].r.addr < end)
-			return kho_in_meta_fail(in, &in->meta[mt],
-						KHO_IN_META_PRESERVED);
-		kho_in_subs_see(in, &subs, &r, client);
+	while (in->heap_len) {
+		if (kho_in_check_run(in, &c))
+			continue;
+		kho_in_next(in, &r, &client, &folios);
+		why = kho_in_range_why(in, &c, &r, &meta);
+		if (meta)
+			return kho_in_meta_fail(in, meta, KHO_IN_META_PRESERVED);
+		if (why)
+			return kho_in_fail(in, why, client, r.addr, r.size);
+		c.prev_end = r.addr + r.size;
+		kho_in_subs_see(in, &c.subs, &r, client);
 		in->nr_ranges++;
 		in->bytes += r.size;
 	}
-	return kho_in_check_subtrees(in, &subs);
+	return kho_in_check_subtrees(in, &c.subs);
 }
 
 /**

@@ -302,15 +302,16 @@ static unsigned int coalesce(struct kho_range *r, unsigned int n)
 
 /*
  * B reserved exactly the live items, the memfds' folios and A's metadata,
- * outside scratch.
+ * outside scratch; the check counted the bytes of all but the metadata.
  */
-static void check_reserved(void)
+static void check_reserved(const struct kho_in *in)
 {
 	struct kho_range *want = calloc(model->nr + 1 + sim_luo_count(),
 					sizeof(*want));
 	struct kho_range *got = calloc(memblock.reserved.cnt, sizeof(*got));
 	phys_addr_t scratch_end = SIM_RAM_BASE + SIM_SCRATCH_SIZE;
 	unsigned int nw = 0, ng = 0, i;
+	u64 bytes = 0, meta;
 
 	for (i = 0; i < model->nr; i++) {
 		if (!model->items[i].live)
@@ -334,6 +335,16 @@ static void check_reserved(void)
 		got[ng++].size = e - s;
 	}
 	ng = coalesce(got, ng);
+	/* What stays reserved is the preserved memory and KHO's metadata. */
+	meta = in->fdt.size + PAGE_ALIGN(in->table.size);
+	for (i = 0; i < in->nr_clients; i++)
+		meta += in->clients[i].mem.size;
+	for (i = 0; i < ng; i++)
+		bytes += got[i].size;
+	if (bytes != in->bytes + meta)
+		FAIL("B reserved %llu bytes outside scratch; its check counted %llu preserved and %llu of metadata",
+		     (unsigned long long)bytes, (unsigned long long)in->bytes,
+		     (unsigned long long)meta);
 	if (ng != nw)
 		FAIL("B reserved %u ranges outside scratch, A preserved %u", ng, nw);
 	for (i = 0; i < nw; i++) {
@@ -428,7 +439,7 @@ static void kernel_b(bool again)
 
 	if (sim_b_boot(&model->h, in) || sim_b_settle(in, true))
 		FAIL("B refused the handover: %s", in->why);
-	check_reserved();
+	check_reserved(in);
 	check_restore();
 	sim_luo_b(in);
 	free(in);
