@@ -658,6 +658,10 @@ TESTS = [
                  "late_a", "preserved", "above", "finalize", "accepted", "late_b",
                  "deferred_ran", "scratch_late", "scratch_cma", "verdict", "ktest-a",
                  "reported", "memtotal", "memfree", "released")]),
+    QemuTest("scattered_holes", scenario="scattered",
+             append="kho=on kunit.enable=0 kho_ubench=4k:16384",
+             expect=["scattered." + c for c in (
+                 "preserved", "finalize", "restored", "holes", "memtotal")]),
     folio_test("restore_rules", extra="kho_test_folios=16",
                checks=("other_client", "never_preserved", "not_a_range", "freed")),
     folio_test("chain3_folios", hops=2, extra="kho_test_folios=64 kho_test_folios.chain=1"),
