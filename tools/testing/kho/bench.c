@@ -7,8 +7,9 @@
  * 1. kernel A, single thread: preserve + finalize of 48 GiB as order-0
  *    pages, as 2 MiB folios, and as a mix of all orders;
  * 2. kernel B: check + reserve of N scattered order-0 pages (every other
- *    page), N = 64 Ki .. 4 Mi: time, memblock regions, and the cost of a
- *    memblock allocation afterwards;
+ *    page), N = 64 Ki .. 4 Mi: time, memblock regions, the cost of a
+ *    memblock allocation afterwards, and the walk that later tells the
+ *    holes of the reserved spans from the folios (kho_in_walk_spans());
  * 3. record bytes per GiB preserved, for each pattern.
  *
  * Every case runs in its own process (fresh tracking and memblock), REPS
@@ -35,6 +36,7 @@ struct bench_out {
 	double preserve_ms;
 	double finalize_ms;
 	double boot_ms;
+	double settle_ms;
 	double alloc_us;
 	u64 record_bytes;
 	u64 preserved_bytes;
@@ -139,6 +141,10 @@ static void kernel_b(void)
 	for (i = 0; i < n; i++)
 		memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 	out->alloc_us = (now_ms() - t0) * 1e3 / n;
+	t0 = now_ms();
+	if (sim_b_settle(in, false))
+		out->err = 1;
+	out->settle_ms = now_ms() - t0;
 }
 
 static void run(void (*fn)(void))
@@ -218,10 +224,11 @@ static void bench_b(void)
 
 	printf("\nKernel B: check + reserve of N scattered order-0 pages (every other page), %u runs\n",
 	       REPS);
-	printf("%10s %10s %10s %10s %16s %14s %16s\n", "N", "min ms", "med ms",
-	       "ns/page", "memblock regions", "alloc after us", "record bytes");
+	printf("%10s %10s %10s %10s %16s %14s %14s %16s\n", "N", "min ms",
+	       "med ms", "ns/page", "memblock regions", "alloc after us",
+	       "spans walk ms", "record bytes");
 	for (i = 0; i < ARRAY_SIZE(ns); i++) {
-		double t[REPS], alloc[REPS], tm, am;
+		double t[REPS], alloc[REPS], settle[REPS], tm, am, sm;
 		int err;
 
 		memset(out, 0, sizeof(*out));
@@ -233,22 +240,24 @@ static void bench_b(void)
 			run(kernel_b);
 			t[r] = out->boot_ms;
 			alloc[r] = out->alloc_us;
+			settle[r] = out->settle_ms;
 			err |= out->err;
 		}
 		tm = median(t, REPS);
 		am = median(alloc, REPS);
+		sm = median(settle, REPS);
 		if (ns[i] == 1UL << 20)
 			t1m = tm;
-		printf("%10llu %10.2f %10.2f %10.1f %16llu %14.2f %16llu%s\n",
+		printf("%10llu %10.2f %10.2f %10.1f %16llu %14.2f %14.2f %16llu%s\n",
 		       (unsigned long long)ns[i], t[0], tm, tm * 1e6 / ns[i],
-		       (unsigned long long)out->regions, am,
+		       (unsigned long long)out->regions, am, sm,
 		       (unsigned long long)out->record_bytes, err ? "  ERROR" : "");
 		if (ns[i] == 4UL << 20 && t1m)
 			printf("%10s 4 Mi median / 1 Mi median: %.2f\n", "", tm / t1m);
 		if (csv_b)
-			fprintf(csv_b, "%llu,%.3f,%.3f,%llu,%.3f,%llu\n",
+			fprintf(csv_b, "%llu,%.3f,%.3f,%llu,%.3f,%.3f,%llu\n",
 				(unsigned long long)ns[i], t[0], tm,
-				(unsigned long long)out->regions, am,
+				(unsigned long long)out->regions, am, sm,
 				(unsigned long long)out->record_bytes);
 	}
 }
@@ -280,7 +289,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		fprintf(csv_a, "pattern,gib,preserve_med_ms,finalize_med_ms,total_min_ms,total_med_ms,record_bytes,bytes_per_gib\n");
-		fprintf(csv_b, "n,check_reserve_min_ms,check_reserve_med_ms,memblock_regions,alloc_after_us,record_bytes\n");
+		fprintf(csv_b, "n,check_reserve_min_ms,check_reserve_med_ms,memblock_regions,alloc_after_us,spans_walk_ms,record_bytes\n");
 	}
 	bench_a();
 	bench_b();
