@@ -229,11 +229,11 @@ static void __init kho_in_settle(void *ctx, phys_addr_t start,
 /**
  * kho_in_settle_spans() - hand the holes between preserved folios over
  *
- * kho_in_reserve() reserved the folios a bitmap run's span at a time.
- * Once deferred struct page init is done (page_alloc_init_late()), this
- * initializes the struct pages of the spans that it skipped and gives the
- * holes to the page allocator: in one pass over the records, without a
- * memblock region per folio.
+ * kho_in_reserve() reserved the folios a span at a time, holes included.
+ * Once deferred struct page init is done (page_alloc_init_late(), before
+ * memblock is discarded), this initializes the struct pages of the spans
+ * that deferred init skipped and gives the holes to the page allocator,
+ * in one pass over the records and the spans.
  */
 void __init kho_in_settle_spans(void)
 {

@@ -355,7 +355,7 @@ static int __init kho_in_record(struct kho_in *in, unsigned int ci)
 		else if (flags & KHO_MEM_RUN_BITMAP)
 			in->nr_spans += min_t(u64, (span >> MAX_PAGE_ORDER) + 1,
 					      (u64)le32_to_cpu(run->nr) *
-					      BITS_PER_TYPE(u64));
+					      KHO_IN_WORD_BITS);
 		else
 			in->nr_spans++;
 		/* Items of the restore index: bounded by the record's size. */

@@ -21,8 +21,9 @@
  *    struct pages and memblock_kho_free_hole() gives their holes to the
  *    page allocator.
  *
- * All of it runs during early boot, single-threaded, like the rest of
- * memblock; no locking.
+ * All of it runs during early boot, or for the spans' holes in
+ * page_alloc_init_late() before memblock is discarded: single-threaded,
+ * like the rest of memblock; no locking.
  */
 
 #include <linux/log2.h>
