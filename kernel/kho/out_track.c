@@ -457,7 +457,8 @@ static int kho_used_add(struct kho_block *blk, unsigned long pfn,
 int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order)
 {
-	struct kho_block *blk;
+	/* Set by kho_track_chunks() when it succeeds; NULL for gcc -O2. */
+	struct kho_block *blk = NULL;
 	unsigned long *chunk;
 	int err;
 
