@@ -816,52 +816,82 @@ static const char *__init kho_in_range_why(struct kho_in *in,
 }
 
 /*
+ * If the merge's lowest stream stands in a bitmap run not tried yet, and
+ * no other stream's next range starts before the run's last set bit, the
+ * end of that window, which starts at the stream's current range; else 0.
+ * Marks the run tried: each run is tried once.
+ */
+static phys_addr_t __init kho_in_run_alone(struct kho_in *in)
+{
+	struct kho_in_stream *s = &in->streams[in->heap[0]];
+	const struct kho_mem_run *run = s->run;
+	const __le64 *words = (const __le64 *)(run + 1);
+	u64 i = le32_to_cpu(run->nr) - 1;
+	phys_addr_t end;
+	unsigned int k;
+
+	/* After a plain run, s->run is the next one and s->bit is 0. */
+	if (!s->folios || !(le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP) ||
+	    !s->bit || s->tried == run)
+		return 0;
+	s->tried = run;
+	/* The current range is in the run: a word is set. */
+	while (!words[i])
+		i--;
+	end = PFN_PHYS(le64_to_cpu(run->pfn) +
+		       ((i * KHO_IN_WORD_BITS + fls64(le64_to_cpu(words[i]))) <<
+			le16_to_cpu(run->order)));
+	for (k = 1; k <= 2 && k < in->heap_len; k++) {
+		if (in->streams[in->heap[k]].next.addr < end)
+			return 0;
+	}
+	return end;
+}
+
+/* Move the merge's lowest stream, in a bitmap run, to its next run. */
+static void __init kho_in_next_run(struct kho_in *in)
+{
+	struct kho_in_stream *s = &in->streams[in->heap[0]];
+
+	s->run = (const void *)((const __le64 *)(s->run + 1) +
+				le32_to_cpu(s->run->nr));
+	s->bit = 0;
+	if (!kho_stream_load(s))
+		in->heap[0] = in->heap[--in->heap_len];
+	kho_heap_down(in, 0);
+}
+
+/*
  * The common case of scattered folios, a word at a time: if the rest of
- * the bitmap run under the merge's lowest stream, from its current range
- * to its last set bit, lies before every other stream's next range, and
- * that window as a whole passes the checks of one range (in one RAM
- * region, outside scratch, apart from reservations and metadata, and
- * holds no sub-FDT or blob), every range in it passes them.  Counts its
- * ranges and bytes, moves the stream to its next run and returns true;
- * returns false, changing nothing but the cursors, to check range by
- * range.  Each run is tried once.
+ * the bitmap run under the merge's lowest stream lies before every other
+ * stream's next range (kho_in_run_alone()), and that window as a whole
+ * passes the checks of one range (in one RAM region, outside scratch,
+ * apart from reservations and metadata, and holds no sub-FDT or blob),
+ * every range in it passes them.  Counts its ranges and bytes, moves the
+ * stream to its next run and returns true; returns false, changing
+ * nothing but the cursors, to check range by range.
  */
 static bool __init kho_in_check_run(struct kho_in *in, struct kho_in_cursor *c)
 {
 	struct kho_in_stream *s = &in->streams[in->heap[0]];
 	const struct kho_mem_run *run = s->run;
 	const __le64 *words = (const __le64 *)(run + 1);
-	u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr);
-	unsigned int order = le16_to_cpu(run->order);
 	u64 i, x, carry = 0, starts = 0, ones = 0;
 	const struct kho_in_meta *meta;
 	struct kho_range w;
-	unsigned int k;
 
-	/* After a plain run, s->run is the next one and s->bit is 0. */
-	if (!s->folios || !(le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP) ||
-	    !s->bit || s->tried == run)
-		return false;
-	s->tried = run;
-	/* The current range is in the run: a word is set. */
-	i = nr - 1;
-	while (!words[i])
-		i--;
 	w.addr = s->next.addr;
-	w.size = PFN_PHYS(pfn + ((i * KHO_IN_WORD_BITS +
-				  fls64(le64_to_cpu(words[i]))) << order)) -
-		 w.addr;
-	for (k = 1; k <= 2 && k < in->heap_len; k++) {
-		if (in->streams[in->heap[k]].next.addr < w.addr + w.size)
-			return false;
-	}
+	w.size = kho_in_run_alone(in);
+	if (!w.size)
+		return false;
+	w.size -= w.addr;
 	if (kho_in_range_why(in, c, &w, &meta) ||
 	    (c->subs.cur < c->subs.nr &&
 	     kho_in_sub(in, &c->subs, c->subs.cur)->addr < w.addr + w.size))
 		return false;
 
 	/* Bit s->bit, the end of the current range, is clear. */
-	for (i = s->bit / KHO_IN_WORD_BITS; i < nr; i++) {
+	for (i = s->bit / KHO_IN_WORD_BITS; i < le32_to_cpu(run->nr); i++) {
 		x = le64_to_cpu(words[i]);
 		if (i == s->bit / KHO_IN_WORD_BITS)
 			x &= ~0ULL << (s->bit % KHO_IN_WORD_BITS);
@@ -870,14 +900,10 @@ static bool __init kho_in_check_run(struct kho_in *in, struct kho_in_cursor *c)
 		carry = x >> (KHO_IN_WORD_BITS - 1);
 	}
 	in->nr_ranges += 1 + starts;
-	in->bytes += s->next.size + PFN_PHYS(ones << order);
+	in->bytes += s->next.size +
+		     PFN_PHYS(ones << le16_to_cpu(run->order));
 	c->prev_end = w.addr + w.size;
-
-	s->run = (const void *)(words + nr);
-	s->bit = 0;
-	if (!kho_stream_load(s))
-		in->heap[0] = in->heap[--in->heap_len];
-	kho_heap_down(in, 0);
+	kho_in_next_run(in);
 	return true;
 }
 
@@ -1147,9 +1173,9 @@ undo_meta:
 /*
  * Report the rest of the bitmap run under the merge's lowest stream, a
  * stretch and a hole at a time from @pos, if it lies before @end and
- * before every other stream's next range; then move the stream to its
- * next run.  Returns the end of what was reported, or 0 to walk range by
- * range.  Each run is tried once.
+ * before every other stream's next range (kho_in_run_alone()); then move
+ * the stream to its next run.  Returns the end of what was reported, or 0
+ * to walk range by range.
  */
 static phys_addr_t __init kho_in_walk_run(struct kho_in *in, phys_addr_t pos,
 					  phys_addr_t end, int nid,
@@ -1158,29 +1184,16 @@ static phys_addr_t __init kho_in_walk_run(struct kho_in *in, phys_addr_t pos,
 	struct kho_in_stream *s = &in->streams[in->heap[0]];
 	const struct kho_mem_run *run = s->run;
 	const __le64 *words = (const __le64 *)(run + 1);
-	u64 pfn = le64_to_cpu(run->pfn), nr = le32_to_cpu(run->nr);
-	u64 nbits = nr * KHO_IN_WORD_BITS, b, e, i;
+	u64 pfn = le64_to_cpu(run->pfn);
+	u64 nbits = le32_to_cpu(run->nr) * KHO_IN_WORD_BITS, b, e;
 	unsigned int order = le16_to_cpu(run->order);
 	phys_addr_t last;
-	unsigned int k;
 
-	/* After a plain run, s->run is the next one and s->bit is 0. */
-	if (!(le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP) || !s->bit ||
-	    s->tried == run || s->next.addr < pos)
+	if (s->next.addr < pos)
 		return 0;
-	s->tried = run;
-	i = nr - 1;
-	while (!words[i])
-		i--;
-	last = PFN_PHYS(pfn + ((i * KHO_IN_WORD_BITS +
-				fls64(le64_to_cpu(words[i]))) << order));
-	if (last > end)
+	last = kho_in_run_alone(in);
+	if (!last || last > end)
 		return 0;
-	for (k = 1; k <= 2 && k < in->heap_len; k++) {
-		if (in->streams[in->heap[k]].next.addr < last)
-			return 0;
-	}
-
 	b = (s->next.addr - PFN_PHYS(pfn)) >> (PAGE_SHIFT + order);
 	e = s->bit;
 	for (;;) {
@@ -1196,11 +1209,7 @@ static phys_addr_t __init kho_in_walk_run(struct kho_in *in, phys_addr_t pos,
 			break;
 		e = kho_next_bit(words, nbits, b, false);
 	}
-	s->run = (const void *)(words + nr);
-	s->bit = 0;
-	if (!kho_stream_load(s))
-		in->heap[0] = in->heap[--in->heap_len];
-	kho_heap_down(in, 0);
+	kho_in_next_run(in);
 	return pos;
 }
 
