@@ -13,12 +13,14 @@
  *     their preserved-memory records and sub-FDTs, and every preserved
  *     range against RAM, scratch and what this kernel already uses.
  *
- * kho_in_reserve() then reserves it all in memblock in one address-ordered
- * pass.  A client's record holds, per kind (folio order, ranges), runs
- * sorted by address, some of them bitmaps; the preserved ranges come from
- * a heap merge of all these streams, so checking and reserving n ranges of
- * s streams costs O(n log s) plus the bitmap words, and nothing is per
- * page.
+ * kho_in_reserve() then reserves it in memblock: the metadata, the
+ * ranges, and the folios a span at a time, holes included; after deferred
+ * struct page init, kho_in_walk_spans() tells the holes from the folios
+ * for the page allocator.  A client's record holds, per kind (folio order,
+ * ranges), runs sorted by address, some of them bitmaps; the preserved
+ * ranges come from a heap merge of all these streams, so checking n ranges
+ * of s streams costs O(n log s) plus the bitmap words, and a bitmap run
+ * that no other run reaches into is checked and walked a word at a time.
  *
  * Only libfdt and memblock are used, so the file also builds in userspace
  * for the simulator in tools/testing/kho.  Single-threaded early boot code;
