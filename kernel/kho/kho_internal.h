@@ -162,7 +162,11 @@ struct kho_block {
  * @c: the client
  * @lo: first pfn of the window, the pages both @chunk and @blocks cover
  * @span: pages in the window (a power of two, @lo aligned to it)
- * @scratch: the window overlaps scratch, so each folio must be checked
+ * @free_lo: first pfn of the part of the window around the folio the
+ *	hint was taken for that no scratch region touches
+ * @free_n: how many pfns from @free_lo on a folio of the hint's order may
+ *	start at and still end in that part (a folio starting elsewhere in
+ *	the window is checked against scratch)
  * @idx: the bitmap chunk's index in @c's xarray of that order
  * @chunk: that chunk
  * @blocks: the page of block summaries covering the window
@@ -177,7 +181,8 @@ struct kho_track_hint {
 	struct kho_client *c;
 	unsigned long lo;
 	unsigned long span;
-	bool scratch;
+	unsigned long free_lo;
+	unsigned long free_n;
 	unsigned long idx;
 	unsigned long *chunk;
 	struct kho_block *blocks;
@@ -280,7 +285,7 @@ static __always_inline int kho_track_add_folio_hinted(struct kho_client *c,
 	    pfn - h->lo < h->span) {
 		chunk = h->chunk;
 		blk = h->blocks;
-		scratch = h->scratch;
+		scratch = pfn - h->free_lo >= h->free_n;
 	}
 	put_cpu_ptr(&kho_track_hints[order]);
 	if (!chunk)

@@ -157,9 +157,42 @@ bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
 }
 
 /*
+ * The part of a hint's window [@lo, @lo + @span) around the folio at @pfn
+ * of @order (which overlaps no scratch) that no scratch region touches:
+ * the folios of @order that may start at *@free_lo and the *@free_n - 1
+ * pfns after it lie in it.  Scratch regions usually lie at the top of a
+ * node, in the window of its last preserved folios, which then need no
+ * scratch check of their own.
+ */
+static void kho_track_free_part(unsigned long pfn, unsigned int order,
+				unsigned long lo, unsigned long span,
+				unsigned long *free_lo, unsigned long *free_n)
+{
+	unsigned long a = lo, b = lo + span, n = 1UL << order;
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		phys_addr_t addr = kho_scratch[i].addr;
+		unsigned long s = PHYS_PFN(addr);
+		unsigned long e = PFN_UP(addr + kho_scratch[i].size);
+
+		if (e <= pfn)
+			a = max(a, e);
+		else if (s >= pfn + n)
+			b = min(b, s);
+	}
+	a = ALIGN(a, n);
+	b = ALIGN_DOWN(b, n);
+	*free_lo = a;
+	/* a <= pfn and pfn + n <= b: the folio at @pfn itself fits. */
+	*free_n = b - a - n + 1;
+}
+
+/*
  * The bitmap page of @c's folios of @order and the page of block
  * summaries that cover @pfn, allocated if missing; then kept in this
- * CPU's hint of @order, with the window of pages both cover.
+ * CPU's hint of @order, with the window of pages both cover and the part
+ * of it that scratch leaves free.  The folio at @pfn overlaps no scratch.
  */
 static int kho_track_chunks(struct kho_client *c, unsigned int order,
 			    unsigned long pfn, unsigned long **chunk,
@@ -168,8 +201,7 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 	unsigned long gen = READ_ONCE(kho_track_gen);
 	unsigned long idx = (pfn >> order) / KHO_CHUNK_BITS;
 	unsigned long span = kho_track_window(order);
-	unsigned long lo = pfn & ~(span - 1);
-	bool scratch = kho_overlaps_scratch(PFN_PHYS(lo), PFN_PHYS(span));
+	unsigned long lo = pfn & ~(span - 1), free_lo, free_n;
 	struct kho_track_hint *h;
 
 	*chunk = kho_chunk(&c->folios[order], idx, true);
@@ -180,12 +212,14 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 			    true);
 	if (IS_ERR(*blocks))
 		return PTR_ERR(*blocks);
+	kho_track_free_part(pfn, order, lo, span, &free_lo, &free_n);
 	h = get_cpu_ptr(&kho_track_hints[order]);
 	h->gen = gen;
 	h->c = c;
 	h->lo = lo;
 	h->span = span;
-	h->scratch = scratch;
+	h->free_lo = free_lo;
+	h->free_n = free_n;
 	h->idx = idx;
 	h->chunk = *chunk;
 	h->blocks = *blocks;
