@@ -70,7 +70,13 @@ struct kho_used_hint {
 	atomic_long_t *map;
 };
 
-static DEFINE_PER_CPU(struct kho_used_hint, kho_used_hints);
+/*
+ * One per folio order: the page allocator hands each order out of its own
+ * stretches of memory, so a client preserving folios of several orders in
+ * turn (a memfd with THP and small pages) keeps coming back to a map page
+ * per order.
+ */
+static DEFINE_PER_CPU(struct kho_used_hint [NR_PAGE_ORDERS], kho_used_hints);
 
 DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 /* Moves on whenever a client's chunks are freed; kho_mem_lock. */
@@ -361,23 +367,26 @@ static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
 	return false;
 }
 
-/* The used map page of @pfn, allocated if missing: this CPU's last first. */
-static atomic_long_t *kho_used_map(unsigned long pfn)
+/*
+ * The used map page of @pfn, allocated if missing: this CPU's last one
+ * for folios of @order first.
+ */
+static atomic_long_t *kho_used_map(unsigned long pfn, unsigned int order)
 {
 	unsigned long idx = pfn / KHO_CHUNK_BITS;
-	struct kho_used_hint *h = get_cpu_ptr(&kho_used_hints);
+	struct kho_used_hint *h = get_cpu_ptr(&kho_used_hints[order]);
 	atomic_long_t *map = h->map && h->idx == idx ? h->map : NULL;
 
-	put_cpu_ptr(&kho_used_hints);
+	put_cpu_ptr(&kho_used_hints[order]);
 	if (map)
 		return map;
 	map = kho_chunk(&kho_used, idx, true);
 	if (IS_ERR(map))
 		return map;
-	h = get_cpu_ptr(&kho_used_hints);
+	h = get_cpu_ptr(&kho_used_hints[order]);
 	h->idx = idx;
 	h->map = map;
-	put_cpu_ptr(&kho_used_hints);
+	put_cpu_ptr(&kho_used_hints[order]);
 	return map;
 }
 
@@ -405,13 +414,15 @@ static bool kho_used_set(atomic_long_t *map, unsigned long pfn,
 
 /*
  * Fill the used map page @map with the pages of every folio the bitmaps
- * hold in block @b, @blk, of any order and client.  Called by the one
- * that set KHO_BLOCK_BUILDING, which orders its reads of the summary
- * after it: a preserve there that missed the bit is in what this reads,
- * one that saw it sets its own bits.
+ * hold in block @b, @blk, of any order and client, but the one @c is
+ * preserving at @pfn of @order.  Called by the one that set
+ * KHO_BLOCK_BUILDING, which orders its reads of the summary after it: a
+ * preserve there that missed the bit is in what this reads, one that saw
+ * it sets its own bits.
  */
 static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
-				 atomic_long_t *map)
+				 atomic_long_t *map, const struct kho_client *c,
+				 unsigned long pfn, unsigned int order)
 {
 	unsigned long kinds = READ_ONCE(blk->kinds) &
 			      GENMASK(NR_PAGE_ORDERS - 1, 0);
@@ -437,41 +448,52 @@ static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
 
 			if (!chunk)
 				continue;
-			for_each_set_bit_from(i, chunk, end - base)
-				kho_used_set(map, (base + i) << k, k);
+			for_each_set_bit_from(i, chunk, end - base) {
+				unsigned long p = (base + i) << k;
+
+				if (o != c || k != order || p != pfn)
+					kho_used_set(map, p, k);
+			}
 		}
 	}
 	rcu_read_unlock();
 }
 
 /*
- * Put the folio at @pfn of @order in the used map of its block @blk,
- * building the map if nobody has.  Return: 1 if the map is complete and
- * none of the folio's pages was in it, 0 if the other orders' bitmaps
+ * Put the folio of @c at @pfn of @order in the used map of its block
+ * @blk, building the map if nobody has.  Return: 1 if the map is complete
+ * and none of the folio's pages was in it, 0 if the other orders' bitmaps
  * must be looked at, or -ENOMEM.
  */
-static int kho_used_add(struct kho_block *blk, unsigned long pfn,
-			unsigned int order)
+static int kho_used_add(struct kho_block *blk, const struct kho_client *c,
+			unsigned long pfn, unsigned int order)
 {
 	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
 	unsigned long state = smp_load_acquire(&blk->kinds);
-	atomic_long_t *map = kho_used_map(pfn);
+	atomic_long_t *map = kho_used_map(pfn, order);
+	int alone;
 
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	if (state & BIT(KHO_BLOCK_USED))
 		return !kho_used_set(map, pfn, order);
-	if (!test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
-		/* The first to find the block mixed; our own bit is read too. */
-		kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map);
-		/* The map before the bit; pairs with the acquire above. */
-		smp_mb__before_atomic();
-		set_bit(KHO_BLOCK_USED, &blk->kinds);
-	} else {
+	if (test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
 		/* Being built: the builder may not see us, so set our bits. */
 		kho_used_set(map, pfn, order);
+		return 0;
 	}
-	return 0;
+	/*
+	 * The first to find the block mixed: everything else, then our
+	 * folio, whose pages were free unless something in the map holds
+	 * them (a preserve racing with the build sets its own bits and looks
+	 * at the bitmaps itself).
+	 */
+	kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map, c, pfn, order);
+	alone = !kho_used_set(map, pfn, order);
+	/* The map before the bit; pairs with the acquire above. */
+	smp_mb__before_atomic();
+	set_bit(KHO_BLOCK_USED, &blk->kinds);
+	return alone;
 }
 
 /**
@@ -526,17 +548,35 @@ int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
 			   unsigned int order, unsigned long *chunk,
 			   struct kho_block *blk)
 {
+	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
+	unsigned long kinds = smp_load_acquire(&blk->kinds);
+	unsigned long want = BIT(order) | BIT(KHO_BLOCK_USED);
 	unsigned long n = 1UL << order;
 	bool ranges = false;
 	int err = 0, alone;
 
+	/*
+	 * The common case in a mixed block: its used map is built, @c's
+	 * @order is announced there already and no range is.  The used map
+	 * alone then says whether anything else holds the folio's pages, as
+	 * kho_used_add() would, and with nothing to publish there is no
+	 * barrier to pay for: the claim and the used map's bits are fully
+	 * ordered atomics.
+	 */
+	if ((kinds & (want | BIT(KHO_KIND_RANGE))) == want &&
+	    test_bit(c->id, &blk->owners)) {
+		atomic_long_t *map = kho_used_map(pfn, order);
+
+		if (!IS_ERR(map) && !kho_used_set(map, pfn, order))
+			return 0;
+	}
 	kho_block_publish(blk, c, order);
 	/* Our summary bits before anyone else's claims; see above. */
 	smp_mb();
 	/* The first in a new block: no map, a later builder reads our bit. */
 	if (kho_block_only(blk, c, order))
 		return 0;
-	alone = kho_used_add(blk, pfn, order);
+	alone = kho_used_add(blk, c, pfn, order);
 	if (alone < 0) {
 		/* A used map may be built without us: no claim then. */
 		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
