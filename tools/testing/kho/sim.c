@@ -16,11 +16,25 @@
 bool movable_node_enabled;
 
 /*
- * The outgoing kernel's scratch (kernel/kho/core.c), which preserve calls
- * may not touch: none here, the simulated preserves go to the tracking.
+ * The outgoing kernel's scratch (kernel/kho/core.c), which folio preserves
+ * may not touch: none unless sim_scratch_setup() says (the fuzz target and
+ * the benchmarks leave it), and what sim_a_finalize() hands B.
  */
 struct kho_range kho_scratch[KHO_SCRATCH_MAX];
 unsigned int kho_scratch_cnt;
+static const struct kho_range sim_scratch[] = {
+	{ SIM_RAM_BASE, SIM_SCRATCH_SIZE },
+	{ SIM_HOLE_BASE, SIM_HOLE_SIZE },
+};
+static unsigned int sim_nr_scratch = 1;
+
+/* Scratch for the kernels forked from now on: with @hole, two regions. */
+void sim_scratch_setup(bool hole)
+{
+	sim_nr_scratch = hole ? 2 : 1;
+	memcpy(kho_scratch, sim_scratch, sizeof(sim_scratch));
+	kho_scratch_cnt = sim_nr_scratch;
+}
 
 static u64 sim_meta_next = SIM_META_BASE;
 static struct memblock_region *sim_init_mem, *sim_init_rsv;
@@ -115,7 +129,6 @@ int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 		   unsigned int nr_subs, u64 *record_bytes)
 {
 	struct kho_fdt_client fc[KHO_CLIENTS_MAX];
-	struct kho_range scratch = { SIM_RAM_BASE, SIM_SCRATCH_SIZE };
 	struct kho_scratch_entry *tab;
 	unsigned int n = 0, i;
 	struct kho_client *c;
@@ -149,17 +162,20 @@ int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 		fc[j].fdt = subs[i].fdt;
 		fc[j].blob = subs[i].blob;
 	}
-	size = PAGE_ALIGN(kho_fdt_root_size(1, n));
+	size = PAGE_ALIGN(kho_fdt_root_size(sim_nr_scratch, n));
 	buf = alloc_pages_exact(size, 0);
 	tab = alloc_pages_exact(PAGE_SIZE, 0);
-	if (!buf || !tab || kho_fdt_write_root(buf, size, &scratch, 1, fc, n))
+	if (!buf || !tab || kho_fdt_write_root(buf, size, sim_scratch,
+					       sim_nr_scratch, fc, n))
 		return -ENOMEM;
-	tab->addr = cpu_to_le64(scratch.addr);
-	tab->size = cpu_to_le64(scratch.size);
+	for (i = 0; i < sim_nr_scratch; i++) {
+		tab[i].addr = cpu_to_le64(sim_scratch[i].addr);
+		tab[i].size = cpu_to_le64(sim_scratch[i].size);
+	}
 	h->fdt = (u64)buf;
 	h->fdt_size = size;
 	h->table = (u64)tab;
-	h->table_size = sizeof(*tab);
+	h->table_size = sim_nr_scratch * sizeof(*tab);
 	return 0;
 }
 
@@ -255,6 +271,29 @@ int sim_b_settle(struct kho_in *in, bool free_holes)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * Spans B reserved that end where a scratch region starts or start where
+ * one ends: cut around it, or reaching up to it.
+ */
+unsigned int sim_cut_spans(const struct kho_in *in)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < memblock.reserved.cnt; i++) {
+		const struct memblock_region *r = &memblock.reserved.regions[i];
+
+		if (!(r->flags & MEMBLOCK_KHO_PRESERVED))
+			continue;
+		for (j = 0; j < in->nr_scratch; j++) {
+			const struct kho_range *sc = &in->scratch[j];
+
+			n += r->base + r->size == sc->addr ||
+			     r->base == sc->addr + sc->size;
+		}
+	}
+	return n;
 }
 
 /*

@@ -29,6 +29,13 @@
 #define SIM_META_SIZE		(512UL << 20)
 /* Preservations go above this. */
 #define SIM_PRES_BASE		(SIM_RAM_BASE + (2UL << 30))
+/*
+ * With sim_scratch_setup(true), a second scratch region, small and not
+ * aligned to a block, among the preservations: A refuses folios there,
+ * and B cuts the spans of its bitmap runs around it.
+ */
+#define SIM_HOLE_BASE		(SIM_PRES_BASE + (5UL << 20) + 3 * PAGE_SIZE)
+#define SIM_HOLE_SIZE		((1UL << 20) + 5 * PAGE_SIZE)
 
 /* What the boot protocol hands B. */
 struct sim_handover {
@@ -39,6 +46,7 @@ struct sim_handover {
 };
 
 void sim_init(void);
+void sim_scratch_setup(bool hole);
 void sim_meta_reset(void);
 u64 sim_meta_used(void);
 int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
@@ -46,6 +54,7 @@ int sim_a_finalize(struct sim_handover *h, const struct kho_fdt_client *subs,
 void sim_memblock_reset(void);
 int sim_b_boot(const struct sim_handover *h, struct kho_in *in);
 int sim_b_settle(struct kho_in *in, bool free_holes);
+unsigned int sim_cut_spans(const struct kho_in *in);
 struct kho_client *sim_client(const char *name);
 
 /* Live update's sessions and memfds (sim_luo.c). */

@@ -44,12 +44,18 @@ struct sim_model {
 	u64 meta_used;
 	struct sim_handover h;
 	u64 stats[4];		/* adds, refused, unpreserves, abort cycles */
+	u64 scratch_refused;	/* in all seeds: folios refused in scratch */
+	u64 cut;		/* in all Bs: spans cut around scratch */
 	struct sim_item items[SIM_ITEMS_MAX];
 };
 
 static struct sim_model *model;
 static bool subs_in_meta;	/* corpus: sub-FDTs inside the metadata window */
-static u8 *owner;		/* per page of the area: item index + 1, or 0 */
+static u8 *owner;		/* per page of the area: OWN_* */
+static bool hole;		/* this seed has scratch in the area */
+
+#define OWN_ITEM		1
+#define OWN_SCRATCH		2
 static unsigned int seed;
 
 #define FAIL(fmt, ...) do {						\
@@ -82,18 +88,23 @@ static void owner_build(void)
 		struct sim_item *it = &model->items[i];
 
 		for (p = 0; it->live && p < it->pages; p++)
-			owner[it->pfn - PHYS_PFN(SIM_PRES_BASE) + p] = 1;
+			owner[it->pfn - PHYS_PFN(SIM_PRES_BASE) + p] = OWN_ITEM;
 	}
+	for (p = PHYS_PFN(SIM_HOLE_BASE - SIM_PRES_BASE);
+	     hole && p < PHYS_PFN(SIM_HOLE_BASE + SIM_HOLE_SIZE - SIM_PRES_BASE) &&
+	     p < model->area; p++)
+		owner[p] = OWN_SCRATCH;
 }
 
-static bool owned(u64 pfn, u64 pages)
+/* The strongest claim on [@pfn, @pfn + @pages): OWN_*, or 0. */
+static u8 owned(u64 pfn, u64 pages)
 {
 	u64 p, o = pfn - PHYS_PFN(SIM_PRES_BASE);
+	u8 max = 0;
 
 	for (p = 0; p < pages; p++)
-		if (owner[o + p])
-			return true;
-	return false;
+		max = owner[o + p] > max ? owner[o + p] : max;
+	return max;
 }
 
 static void mark(const struct sim_item *it, u8 v)
@@ -137,17 +148,30 @@ static void op_add(void)
 		it.pages = 1U << it.kind;
 		it.pfn = base + (rnd(model->area >> it.kind) << it.kind);
 	}
-	want = owned(it.pfn, it.pages) ? -EEXIST : 0;
+	switch (owned(it.pfn, it.pages)) {
+	case OWN_SCRATCH:
+		/* The range calls check scratch before the tracking. */
+		if (it.kind == KHO_KIND_RANGE)
+			return;
+		want = -EINVAL;
+		break;
+	case OWN_ITEM:
+		want = -EEXIST;
+		break;
+	default:
+		want = 0;
+	}
 	err = track_add(&it);
 	if (err != want)
 		FAIL("preserve kind %u at pfn %#llx (%u pages) for %s: %d, expected %d",
 		     it.kind, (unsigned long long)it.pfn, it.pages,
 		     client_name(it.client), err, want);
 	model->stats[err ? 1 : 0]++;
+	model->scratch_refused += err == -EINVAL;
 	if (err || model->nr == SIM_ITEMS_MAX)
 		return;
 	model->items[model->nr++] = it;
-	mark(&it, 1);
+	mark(&it, OWN_ITEM);
 }
 
 /* Unpreserve a random live item; first, wrongly, as another client. */
@@ -221,7 +245,7 @@ static unsigned int add_subs(struct kho_fdt_client *subs)
 		if (subs_in_meta)
 			continue;
 		model->items[model->nr++] = it;
-		mark(&it, 1);
+		mark(&it, OWN_ITEM);
 	}
 	return n;
 }
@@ -308,9 +332,8 @@ static void check_reserved(const struct kho_in *in)
 {
 	struct kho_range *want = calloc(model->nr + 1 + sim_luo_count(),
 					sizeof(*want));
-	struct kho_range *got = calloc(memblock.reserved.cnt, sizeof(*got));
-	phys_addr_t scratch_end = SIM_RAM_BASE + SIM_SCRATCH_SIZE;
-	unsigned int nw = 0, ng = 0, i;
+	struct kho_range *got = calloc(2 * memblock.reserved.cnt, sizeof(*got));
+	unsigned int nw = 0, ng = 0, i, j;
 	u64 bytes = 0, meta;
 
 	for (i = 0; i < model->nr; i++) {
@@ -323,16 +346,36 @@ static void check_reserved(const struct kho_in *in)
 	want[nw].addr = SIM_META_BASE;
 	want[nw++].size = model->meta_used;
 	nw = coalesce(want, nw);
+	/*
+	 * What B allocated itself is in scratch (sorted, apart): leave it
+	 * out.  No span of preserved memory may reach into scratch.
+	 */
 	for (i = 0; i < memblock.reserved.cnt; i++) {
 		struct memblock_region *r = &memblock.reserved.regions[i];
 		phys_addr_t s = r->base, e = r->base + r->size;
 
-		if (e <= scratch_end)
-			continue;
-		if (s < scratch_end)
-			s = scratch_end;
-		got[ng].addr = s;
-		got[ng++].size = e - s;
+		for (j = 0; j < in->nr_scratch && s < e; j++) {
+			phys_addr_t a = in->scratch[j].addr;
+			phys_addr_t b = a + in->scratch[j].size;
+
+			if (b <= s || e <= a)
+				continue;
+			if (r->flags & MEMBLOCK_KHO_PRESERVED)
+				FAIL("span %#llx+%#llx reaches into scratch %#llx+%#llx",
+				     (unsigned long long)r->base,
+				     (unsigned long long)r->size,
+				     (unsigned long long)a,
+				     (unsigned long long)(b - a));
+			if (s < a) {
+				got[ng].addr = s;
+				got[ng++].size = a - s;
+			}
+			s = b;
+		}
+		if (s < e) {
+			got[ng].addr = s;
+			got[ng++].size = e - s;
+		}
 	}
 	ng = coalesce(got, ng);
 	/* What stays reserved is the preserved memory and KHO's metadata. */
@@ -437,7 +480,10 @@ static void kernel_b(bool again)
 	struct kho_in *in = calloc(1, sizeof(*in));
 	unsigned int i;
 
-	if (sim_b_boot(&model->h, in) || sim_b_settle(in, true))
+	if (sim_b_boot(&model->h, in))
+		FAIL("B refused the handover: %s", in->why);
+	model->cut += sim_cut_spans(in);
+	if (sim_b_settle(in, true))
 		FAIL("B refused the handover: %s", in->why);
 	check_reserved(in);
 	check_restore();
@@ -498,12 +544,14 @@ static void report(const char *what, unsigned int n)
 	u64 sessions, files, folios;
 
 	sim_luo_stats(&sessions, &files, &folios);
-	printf("%s: %u ok; last seed: %u clients, %u items, area %llu MiB, %llu refused overlaps, %llu unpreserves, %llu aborts; liveupdate in all: %llu sessions, %llu memfds, %llu folios\n",
+	printf("%s: %u ok; last seed: %u clients, %u items, area %llu MiB, %llu refused overlaps, %llu unpreserves, %llu aborts; scratch in the area in all: %llu folios refused, %llu spans cut; liveupdate in all: %llu sessions, %llu memfds, %llu folios\n",
 	       what, n, model->nr_clients, model->nr,
 	       (unsigned long long)(model->area >> 8),
 	       (unsigned long long)model->stats[1],
 	       (unsigned long long)model->stats[2],
 	       (unsigned long long)model->stats[3],
+	       (unsigned long long)model->scratch_refused,
+	       (unsigned long long)model->cut,
 	       (unsigned long long)sessions, (unsigned long long)files,
 	       (unsigned long long)folios);
 }
@@ -555,6 +603,8 @@ int main(int argc, char **argv)
 		n = argc > 2 ? atoi(argv[2]) : 100;
 		for (i = 0; i < n; i++) {
 			seed = i + 1;
+			hole = seed % 2;
+			sim_scratch_setup(hole);
 			run_kernel(kernel_a);
 			run_kernel(b_once);
 		}
@@ -564,6 +614,8 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "chain")) {
 		n = argc > 2 ? atoi(argv[2]) : 5;
 		for (seed = 1; seed <= 10; seed++) {
+			hole = seed % 2;
+			sim_scratch_setup(hole);
 			run_kernel(kernel_a);
 			for (i = 0; i < n; i++)
 				run_kernel(b_again);
