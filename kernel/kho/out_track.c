@@ -234,8 +234,9 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 }
 
 /* Announce @kind of client @c in @blk. */
-static void kho_block_publish(struct kho_block *blk, struct kho_client *c,
-			      unsigned int kind)
+static __always_inline void kho_block_publish(struct kho_block *blk,
+					      struct kho_client *c,
+					      unsigned int kind)
 {
 	if (!test_bit(kind, &blk->kinds))
 		set_bit(kind, &blk->kinds);
