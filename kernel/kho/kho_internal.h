@@ -260,6 +260,19 @@ static __always_inline int kho_track_claim_folio(struct kho_client *c,
 		return -EEXIST;
 	if (kho_block_only(blk, c, order))
 		return 0;
+	/*
+	 * The first folio of a block nobody announced anything in: publish
+	 * ours as kho_track_settle_folio() would, here (every other folio of
+	 * a run of large folios gets here), and look again.
+	 */
+	if (!READ_ONCE(blk->kinds) && !READ_ONCE(blk->owners)) {
+		set_bit(order, &blk->kinds);
+		set_bit(c->id, &blk->owners);
+		/* Our summary bits before anyone else's claims. */
+		smp_mb();
+		if (kho_block_only(blk, c, order))
+			return 0;
+	}
 	return kho_track_settle_folio(c, pfn, order, chunk, blk);
 }
 
