@@ -96,7 +96,7 @@ def run(tag, args, append, plugin, start, stop, results):
         kw = {"kernel": os.path.join(benchlib.BUILD, f"obj-{args.variant}", "arch/x86/boot/bzImage"),
               "initrd": os.path.join(benchlib.BUILD, f"initramfs-{args.variant}.cpio")}
     rc, _ = benchlib.run_guest(args.scenario, append, args.mem,
-                               os.path.join(OUT, f"{tag}.log"), **kw)
+                               os.path.join(OUT, f"{tag}.log"), smp=args.smp, **kw)
     results[tag] = (rc, out)
 
 
@@ -111,6 +111,8 @@ def main():
     p.add_argument("--stop", default="shmem_undo_range",
                    help="to its first call after the start")
     p.add_argument("--mem", default="3G")
+    p.add_argument("--smp", type=int, default=2,
+                   help="vCPUs (make bench-upstream's guests have 1)")
     p.add_argument("--variant", default="",
                    help="another kernel: build/obj-VARIANT and build/initramfs-VARIANT.cpio "
                    "(upstream: the comparator of make bench-upstream)")
