@@ -372,7 +372,8 @@ static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
  * The used map page of @pfn, allocated if missing: this CPU's last one
  * for folios of @order first.
  */
-static atomic_long_t *kho_used_map(unsigned long pfn, unsigned int order)
+static __always_inline atomic_long_t *kho_used_map(unsigned long pfn,
+						   unsigned int order)
 {
 	unsigned long idx = pfn / KHO_CHUNK_BITS;
 	struct kho_used_hint *h = get_cpu_ptr(&kho_used_hints[order]);
@@ -397,8 +398,9 @@ static atomic_long_t *kho_used_map(unsigned long pfn, unsigned int order)
  * an aligned power of two: bits of one word, or whole words.  Fully
  * ordered.
  */
-static bool kho_used_set(atomic_long_t *map, unsigned long pfn,
-			 unsigned int order)
+static __always_inline bool kho_used_set(atomic_long_t *map,
+					 unsigned long pfn,
+					 unsigned int order)
 {
 	unsigned long off = pfn % KHO_CHUNK_BITS, n = 1UL << order, i;
 	atomic_long_t *w = map + off / BITS_PER_LONG;
