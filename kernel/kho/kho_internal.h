@@ -242,6 +242,17 @@ static __always_inline bool kho_block_only(const struct kho_block *blk,
 	       READ_ONCE(blk->owners) == BIT(c->id);
 }
 
+/* Announce @kind of client @c in @blk. */
+static __always_inline void kho_block_publish(struct kho_block *blk,
+					      const struct kho_client *c,
+					      unsigned int kind)
+{
+	if (!test_bit(kind, &blk->kinds))
+		set_bit(kind, &blk->kinds);
+	if (!test_bit(c->id, &blk->owners))
+		set_bit(c->id, &blk->owners);
+}
+
 /*
  * Claim the bit of a folio of @c at @pfn of @order in @chunk, its bitmap
  * page, where @blk is its block's summary; see out_track.c.  Fully
@@ -266,8 +277,7 @@ static __always_inline int kho_track_claim_folio(struct kho_client *c,
 	 * a run of large folios gets here), and look again.
 	 */
 	if (!READ_ONCE(blk->kinds) && !READ_ONCE(blk->owners)) {
-		set_bit(order, &blk->kinds);
-		set_bit(c->id, &blk->owners);
+		kho_block_publish(blk, c, order);
 		/* Our summary bits before anyone else's claims. */
 		smp_mb();
 		if (kho_block_only(blk, c, order))

@@ -233,17 +233,6 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 	return 0;
 }
 
-/* Announce @kind of client @c in @blk. */
-static __always_inline void kho_block_publish(struct kho_block *blk,
-					      struct kho_client *c,
-					      unsigned int kind)
-{
-	if (!test_bit(kind, &blk->kinds))
-		set_bit(kind, &blk->kinds);
-	if (!test_bit(c->id, &blk->owners))
-		set_bit(c->id, &blk->owners);
-}
-
 /* Mark blocks of [@pfn, @pfn + @n) as holding @kind of client @c. */
 static int kho_blocks_publish(struct kho_client *c, unsigned long pfn,
 			      unsigned long n, unsigned int kind)
