@@ -83,8 +83,8 @@ DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 unsigned long kho_track_gen;
 
 /* Does this CPU's hint @h name chunk @idx of @c, and is it current? */
-static bool kho_hint_has(const struct kho_track_hint *h, struct kho_client *c,
-			 unsigned long idx)
+static bool kho_hint_has(const struct kho_track_hint *h,
+			 const struct kho_client *c, unsigned long idx)
 {
 	return h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
 	       h->idx == idx && h->chunk;
@@ -265,19 +265,16 @@ static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
 }
 
 /*
- * Are any of @o's folios of order @k in [@s, @e), pages of one block?  The
- * block lies in one bitmap chunk of every order; this CPU's hint for @k
- * usually names that chunk already when @o is @c, the caller, which saves
- * the xarray lookup when a client preserves folios of several orders side
- * by side.  Only @c's own chunks are taken from a hint: the caller holds
- * @c, so they live.
+ * @o's bitmap page @idx of folios of order @k, or NULL.  A block lies in
+ * one bitmap page of every order; this CPU's hint for @k usually names it
+ * already when @o is @c, the caller, which saves the xarray lookup when a
+ * client preserves folios of several orders side by side.  Only @c's own
+ * pages are taken from a hint: the caller holds @c, so they live.
  */
-static bool kho_folios_any(struct kho_client *o, struct kho_client *c,
-			   unsigned int k, unsigned long s, unsigned long e)
+static unsigned long *kho_folios_chunk(struct kho_client *o,
+				       const struct kho_client *c,
+				       unsigned int k, unsigned long idx)
 {
-	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
-	unsigned long idx = start / KHO_CHUNK_BITS;
-	unsigned long base = idx * KHO_CHUNK_BITS;
 	unsigned long *chunk = NULL;
 
 	if (o == c) {
@@ -287,8 +284,18 @@ static bool kho_folios_any(struct kho_client *o, struct kho_client *c,
 			chunk = h->chunk;
 		put_cpu_ptr(&kho_track_hints[k]);
 	}
-	if (!chunk)
-		chunk = kho_chunk(&o->folios[k], idx, false);
+	return chunk ?: kho_chunk(&o->folios[k], idx, false);
+}
+
+/* Are any of @o's folios of order @k in [@s, @e), pages of one block? */
+static bool kho_folios_any(struct kho_client *o, const struct kho_client *c,
+			   unsigned int k, unsigned long s, unsigned long e)
+{
+	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
+	unsigned long idx = start / KHO_CHUNK_BITS;
+	unsigned long base = idx * KHO_CHUNK_BITS;
+	unsigned long *chunk = kho_folios_chunk(o, c, k, idx);
+
 	return chunk && kho_chunk_any(chunk, start - base, end - base);
 }
 
@@ -434,17 +441,25 @@ static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
 			unsigned long start = s >> k, end = e >> k;
 			unsigned long idx = start / KHO_CHUNK_BITS;
 			unsigned long base = idx * KHO_CHUNK_BITS;
-			unsigned long *chunk = kho_chunk(&o->folios[k], idx,
-							 false);
-			unsigned long i = start - base;
+			unsigned long *chunk = kho_folios_chunk(o, c, k, idx);
+			unsigned long i, n, w;
 
-			if (!chunk)
-				continue;
-			for_each_set_bit_from(i, chunk, end - base) {
-				unsigned long p = (base + i) << k;
+			/*
+			 * The block's bits, a word (or the part of one) at a
+			 * time: a few folios among 1024 >> k bits.
+			 */
+			for (i = start; chunk && i < end; i += n) {
+				unsigned long off = i % BITS_PER_LONG;
 
-				if (o != c || k != order || p != pfn)
-					kho_used_set(map, p, k);
+				n = min(BITS_PER_LONG - off, end - i);
+				w = READ_ONCE(chunk[(i - base) / BITS_PER_LONG]);
+				w = (w >> off) & GENMASK(n - 1, 0);
+				for (; w; w &= w - 1) {
+					unsigned long p = (i + __ffs(w)) << k;
+
+					if (o != c || k != order || p != pfn)
+						kho_used_set(map, p, k);
+				}
 			}
 		}
 	}
