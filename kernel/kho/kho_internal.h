@@ -160,13 +160,12 @@ struct kho_block {
  * struct kho_track_hint - where a CPU's last preserve of one order went
  * @gen: kho_track_gen when it was taken
  * @c: the client
- * @lo: first pfn of the window, the pages both @chunk and @blocks cover
- * @span: pages in the window (a power of two, @lo aligned to it)
- * @free_lo: first pfn of the part of the window around the folio the
- *	hint was taken for that no scratch region touches
+ * @free_lo: first pfn of the hint's window: the pages both @chunk and
+ *	@blocks cover, less those on the far side of any scratch region
+ *	from the folio the hint was taken for
  * @free_n: how many pfns from @free_lo on a folio of the hint's order may
- *	start at and still end in that part (a folio starting elsewhere in
- *	the window is checked against scratch)
+ *	start at and still end in the window (a folio starting elsewhere
+ *	goes the long way, which checks it against scratch)
  * @idx: the bitmap chunk's index in @c's xarray of that order
  * @chunk: that chunk
  * @blocks: the page of block summaries covering the window
@@ -174,13 +173,13 @@ struct kho_block {
  * A client's chunks live until kho_track_free(), which makes every hint
  * stale by moving kho_track_gen on, and summary chunks live for good; so
  * a hint whose @gen is current still names the right chunks.  Consecutive
- * preserves, the common case, then skip both xarray lookups.
+ * preserves, the common case, then skip both xarray lookups and the
+ * scratch check.  @c is set only together with the rest: a hint that
+ * names a client names its chunks.
  */
 struct kho_track_hint {
 	unsigned long gen;
 	struct kho_client *c;
-	unsigned long lo;
-	unsigned long span;
 	unsigned long free_lo;
 	unsigned long free_n;
 	unsigned long idx;
@@ -302,20 +301,15 @@ static __always_inline int kho_track_add_folio_hinted(struct kho_client *c,
 	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
 	unsigned long *chunk = NULL;
 	struct kho_block *blk = NULL;
-	bool scratch = false;
 
 	if (h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
-	    pfn - h->lo < h->span) {
+	    pfn - h->free_lo < h->free_n) {
 		chunk = h->chunk;
 		blk = h->blocks;
-		scratch = pfn - h->free_lo >= h->free_n;
 	}
 	put_cpu_ptr(&kho_track_hints[order]);
 	if (!chunk)
 		return KHO_TRACK_MISS;
-	if (unlikely(scratch) &&
-	    kho_overlaps_scratch(PFN_PHYS(pfn), PAGE_SIZE << order))
-		return -EINVAL;
 	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
 	return kho_track_claim_folio(c, pfn, order, chunk, blk);
 }

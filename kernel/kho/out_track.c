@@ -87,7 +87,7 @@ static bool kho_hint_has(const struct kho_track_hint *h,
 			 const struct kho_client *c, unsigned long idx)
 {
 	return h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
-	       h->idx == idx && h->chunk;
+	       h->idx == idx;
 }
 
 /* The page @idx of @xa; allocated if @alloc and missing. */
@@ -197,8 +197,8 @@ static void kho_track_free_part(unsigned long pfn, unsigned int order,
 /*
  * The bitmap page of @c's folios of @order and the page of block
  * summaries that cover @pfn, allocated if missing; then kept in this
- * CPU's hint of @order, with the window of pages both cover and the part
- * of it that scratch leaves free.  The folio at @pfn overlaps no scratch.
+ * CPU's hint of @order, with the part of the window of pages both cover
+ * that scratch leaves free.  The folio at @pfn overlaps no scratch.
  */
 static int kho_track_chunks(struct kho_client *c, unsigned int order,
 			    unsigned long pfn, unsigned long **chunk,
@@ -222,8 +222,6 @@ static int kho_track_chunks(struct kho_client *c, unsigned int order,
 	h = get_cpu_ptr(&kho_track_hints[order]);
 	h->gen = gen;
 	h->c = c;
-	h->lo = lo;
-	h->span = span;
 	h->free_lo = free_lo;
 	h->free_n = free_n;
 	h->idx = idx;

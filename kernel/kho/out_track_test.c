@@ -136,11 +136,13 @@ static unsigned int kho_track_kind(const struct kho_mem_run *run)
 #define KHO_TRACK_SPARSE	7
 
 /*
- * A folio in scratch is refused on both paths: the lookup's, and that of
- * this CPU's hint once its window overlaps scratch.  Blocks of the
- * largest order, whose windows are the largest, one in scratch and one
- * outside it in the same window; the tracking does not care whose
- * memory it is, and the case takes back what it added.
+ * A folio in scratch is refused, also when this CPU's hint was taken for
+ * a folio beside that scratch: the hint covers only the part of its
+ * window that scratch leaves free, so it sends the folio the long way,
+ * which refuses it.  Blocks of the largest order, whose windows are the
+ * largest, one in scratch and one outside it in the same window; the
+ * tracking does not care whose memory it is, and the case takes back
+ * what it added.
  */
 static void kho_track_scratch(struct kunit *test)
 {
@@ -179,10 +181,12 @@ static void kho_track_scratch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, in, order), -EINVAL);
 	err = kho_track_add_folio(c, out, order);
 	if (!err) {
-		/* The hint hits (-EEXIST, not a miss) and checks scratch. */
+		/* The hint hits (-EEXIST, not a miss), but not in scratch. */
 		KUNIT_EXPECT_EQ(test, kho_track_add_folio_hinted(c, out, order),
 				-EEXIST);
 		KUNIT_EXPECT_EQ(test, kho_track_add_folio_hinted(c, in, order),
+				KHO_TRACK_MISS);
+		KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, in, order),
 				-EINVAL);
 		KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, out, order), 0);
 	}
