@@ -299,16 +299,13 @@ static __always_inline int kho_track_add_folio_hinted(struct kho_client *c,
 						      unsigned int order)
 {
 	struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[order]);
-	unsigned long *chunk = NULL;
-	struct kho_block *blk = NULL;
+	bool hit = h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
+		   pfn - h->free_lo < h->free_n;
+	unsigned long *chunk = h->chunk;
+	struct kho_block *blk = h->blocks;
 
-	if (h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
-	    pfn - h->free_lo < h->free_n) {
-		chunk = h->chunk;
-		blk = h->blocks;
-	}
 	put_cpu_ptr(&kho_track_hints[order]);
-	if (!chunk)
+	if (!hit)
 		return KHO_TRACK_MISS;
 	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
 	return kho_track_claim_folio(c, pfn, order, chunk, blk);
