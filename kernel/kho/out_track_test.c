@@ -105,6 +105,69 @@ static void kho_track_errors(struct kunit *test)
 	kho_client_put(c);
 }
 
+/*
+ * The order of a folio whose bits, in a fresh block at @pfn, start
+ * inside a bitmap word rather than at its first bit, or 0 if none does
+ * (the block is the 32nd, 64th... of its bitmap words at every order).
+ */
+static unsigned int kho_track_word_inner_order(unsigned long pfn)
+{
+	unsigned int k;
+
+	for (k = 0; k < KHO_BLOCK_ORDER; k++)
+		if ((pfn >> k) % BITS_PER_LONG)
+			return k;
+	return 0;
+}
+
+/*
+ * The used map a block gets when a second order arrives is built from
+ * the bitmaps, for a folio whose bits lie in the middle of a bitmap word
+ * too: a page inside it is refused afterwards, on the path that trusts
+ * the map alone.  Needs a block nobody used before (a fresh allocation of
+ * one, usually); one that was mixed before only sends the last preserve
+ * the long way, which refuses it as well.
+ */
+static void kho_track_used_build(struct kunit *test)
+{
+	struct page *blocks[2], *p = NULL;
+	unsigned long base, pfn;
+	struct kho_client *c;
+	unsigned int k, i;
+
+	kho_track_skip_if_off(test);
+	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
+		blocks[i] = alloc_pages(GFP_KERNEL, KHO_BLOCK_ORDER);
+		KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
+		if (!p && kho_track_word_inner_order(page_to_pfn(blocks[i])))
+			p = blocks[i];
+	}
+	if (!p) {
+		for (i = 0; i < ARRAY_SIZE(blocks); i++)
+			__free_pages(blocks[i], KHO_BLOCK_ORDER);
+		kunit_skip(test, "both blocks start bitmap words at every order");
+	}
+	base = page_to_pfn(p);
+	k = kho_track_word_inner_order(base);
+	/* A folio of order k, then a page beside it: the block is mixed. */
+	pfn = base + (1UL << k);
+	c = kho_client_get("kunit-used");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, pfn, k), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base, 0), 0);
+	/* Its last page, and a folio around the page, overlap. */
+	if (kho_track_add_folio(c, pfn + (1UL << k) - 1, 0) == 0) {
+		KUNIT_FAIL(test, "page inside an order-%u folio preserved", k);
+		kho_track_del_folio(c, pfn + (1UL << k) - 1, 0);
+	}
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base, k), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, base, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, pfn, k), 0);
+	kho_client_put(c);
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		__free_pages(blocks[i], KHO_BLOCK_ORDER);
+}
+
 static const struct kho_mem_run *kho_track_next(const struct kho_mem_run *run)
 {
 	if (le16_to_cpu(run->flags) & KHO_MEM_RUN_BITMAP)
@@ -686,6 +749,7 @@ static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
 	KUNIT_CASE(kho_track_scratch),
+	KUNIT_CASE(kho_track_used_build),
 	KUNIT_CASE(kho_track_record),
 	KUNIT_CASE(kho_track_concurrent),
 	KUNIT_CASE(kho_track_concurrent_kinds),
