@@ -157,6 +157,16 @@ kho_numbers()
 	done
 }
 
+# kho_mem_kib: MemTotal, MemFree and the per-CPU free lists' pages, in
+# KiB.  MemFree leaves the per-CPU lists out until they are drained, which
+# the page allocator does when it pleases (a burst of frees raises their
+# limit, vmstat's work lowers it again a second later).
+kho_mem_kib()
+{
+	awk '/^MemTotal:/ {t = $2} /^MemFree:/ {f = $2} /^ *count:/ {c += $2}
+	     END {print t, f, c * 4}' /proc/meminfo /proc/zoneinfo
+}
+
 # Test-only reserve_mem access (CONFIG_KEXEC_HANDOVER_TEST).
 KHO_T=/sys/kernel/debug/kho-test
 

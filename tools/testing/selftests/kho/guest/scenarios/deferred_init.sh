@@ -22,13 +22,6 @@ late_below_lowest()
 	[ -n "$late" ] && [ -n "$lowest" ] && [ $((late)) -le $((lowest)) ]
 }
 
-# mem_kib: MemTotal, MemFree and the per-CPU free lists' pages, in KiB.
-mem_kib()
-{
-	awk '/^MemTotal:/ {t = $2} /^MemFree:/ {f = $2} /^ *count:/ {c += $2}
-	     END {print t, f, c * 4}' /proc/meminfo /proc/zoneinfo
-}
-
 # scratch_late: is every scratch region at or above the late boundary?
 scratch_late()
 {
@@ -76,11 +69,11 @@ case $KHO_STAGE in
 	# each side: /proc/meminfo and /proc/zoneinfo are read one after the
 	# other while pages move between the lists (the readings' own forks),
 	# which put single readings off by 40 and once by 144 KiB.
-	before=$(mem_kib)
-	before2=$(mem_kib)
+	before=$(kho_mem_kib)
+	before2=$(kho_mem_kib)
 	echo ktest-b > $D/in/release
-	after=$(mem_kib)
-	after2=$(mem_kib)
+	after=$(kho_mem_kib)
+	after2=$(kho_mem_kib)
 	set -- $before $after
 	echo "kho-test: released $left KiB: MemTotal $1 -> $4 KiB, MemFree $2 -> $5 KiB, per-CPU lists $3 -> $6 KiB"
 	kho_check $t.memtotal "MemTotal grew by exactly the ${left:-?} KiB released ($(($4 - $1)) KiB)" \
