@@ -410,6 +410,34 @@ static __always_inline bool kho_used_set(atomic_long_t *map,
 }
 
 /*
+ * Set in the used map page @map the pages of the folios of order @k that
+ * bitmap page @chunk (bit 0 is folio @base) holds in block @b, but the
+ * one at @skip: a word (or the part of one) at a time, a few folios
+ * among 1024 >> @k bits.
+ */
+static void kho_used_from_bitmap(atomic_long_t *map,
+				 const unsigned long *chunk,
+				 unsigned long base, unsigned long b,
+				 unsigned int k, unsigned long skip)
+{
+	unsigned long i = (b << KHO_BLOCK_ORDER) >> k;
+	unsigned long end = i + (BIT(KHO_BLOCK_ORDER) >> k), n, w;
+
+	for (; i < end; i += n) {
+		unsigned long off = i % BITS_PER_LONG;
+
+		n = min(BITS_PER_LONG - off, end - i);
+		w = READ_ONCE(chunk[(i - base) / BITS_PER_LONG]);
+		for (w = (w >> off) & GENMASK(n - 1, 0); w; w &= w - 1) {
+			unsigned long p = (i + __ffs(w)) << k;
+
+			if (p != skip)
+				kho_used_set(map, p, k);
+		}
+	}
+}
+
+/*
  * Fill the used map page @map with the pages of every folio the bitmaps
  * hold in block @b, @blk, of any order and client, but the one @c is
  * preserving at @pfn of @order.  Called by the one that set
@@ -424,7 +452,6 @@ static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
 	unsigned long kinds = READ_ONCE(blk->kinds) &
 			      GENMASK(NR_PAGE_ORDERS - 1, 0);
 	unsigned long owners = READ_ONCE(blk->owners);
-	unsigned long s = b << KHO_BLOCK_ORDER, e = s + BIT(KHO_BLOCK_ORDER);
 
 	/* A client freed meanwhile keeps its bitmaps for a grace period. */
 	rcu_read_lock();
@@ -436,29 +463,16 @@ static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
 
 		for (; o && left; left &= left - 1) {
 			unsigned int k = __ffs(left);
-			unsigned long start = s >> k, end = e >> k;
-			unsigned long idx = start / KHO_CHUNK_BITS;
-			unsigned long base = idx * KHO_CHUNK_BITS;
+			unsigned long idx = ((b << KHO_BLOCK_ORDER) >> k) /
+					    KHO_CHUNK_BITS;
 			unsigned long *chunk = kho_folios_chunk(o, c, k, idx);
-			unsigned long i, n, w;
 
-			/*
-			 * The block's bits, a word (or the part of one) at a
-			 * time: a few folios among 1024 >> k bits.
-			 */
-			for (i = start; chunk && i < end; i += n) {
-				unsigned long off = i % BITS_PER_LONG;
-
-				n = min(BITS_PER_LONG - off, end - i);
-				w = READ_ONCE(chunk[(i - base) / BITS_PER_LONG]);
-				w = (w >> off) & GENMASK(n - 1, 0);
-				for (; w; w &= w - 1) {
-					unsigned long p = (i + __ffs(w)) << k;
-
-					if (o != c || k != order || p != pfn)
-						kho_used_set(map, p, k);
-				}
-			}
+			/* Our own folio is set by the caller, after. */
+			if (chunk)
+				kho_used_from_bitmap(map, chunk,
+						     idx * KHO_CHUNK_BITS, b, k,
+						     o == c && k == order ?
+						     pfn : ULONG_MAX);
 		}
 	}
 	rcu_read_unlock();
