@@ -6,9 +6,11 @@
 #ifndef _KERNEL_KHO_INTERNAL_H
 #define _KERNEL_KHO_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -132,70 +134,67 @@ struct kho_client {
 #define KHO_CHUNK_BITS		(PAGE_SIZE * BITS_PER_BYTE)
 #define KHO_CHUNK_WORDS		(KHO_CHUNK_BITS / BITS_PER_LONG)
 
-/* Pages of one summary block of the outgoing tracking: the largest folio. */
-#define KHO_BLOCK_ORDER		MAX_PAGE_ORDER
-
-/**
- * struct kho_block - what is preserved in one block of pages
- * @kinds: bit k for folios of order k, bit %KHO_KIND_RANGE for ranges;
- *	%KHO_BLOCK_BUILDING and %KHO_BLOCK_USED for the block's used map
- * @owners: bit i for the client with id i
- */
-struct kho_block {
-	unsigned long kinds;
-	unsigned long owners;
-};
-
 /*
- * Bits of &kho_block.kinds above the kinds: someone builds the block's used
- * map (a bit per page of every folio preserved there, see out_track.c);
- * the map is complete, and every folio preserved since sets its bits.
+ * The used map of the outgoing tracking (out_track.c): which pages anything
+ * preserved holds, across clients and kinds.  Pages go in groups of
+ * BITS_PER_LONG, a word of the page map.  Folios below KHO_GROUP_ORDER set
+ * their pages' bits there; larger folios, and the groups a range covers
+ * whole, set their groups' "whole" bits in the group map instead.  A word
+ * of the group map holds KHO_GROUPS_PER_WORD groups: their "whole" bits in
+ * its low half and their "parts" bits (the page map may hold bits of the
+ * group; only ever set) in its high half.
  */
-#define KHO_BLOCK_BUILDING	(BITS_PER_LONG - 2)
-#define KHO_BLOCK_USED		(BITS_PER_LONG - 1)
-
-#define KHO_BLOCKS_PER_CHUNK	(PAGE_SIZE / sizeof(struct kho_block))
+#define KHO_GROUP_ORDER		ilog2(BITS_PER_LONG)
+#define KHO_GROUPS_PER_WORD	(BITS_PER_LONG / 2)
+/* Pages one page of the page map, and one of the group map, covers. */
+#define KHO_PAGE_MAP_PAGES	KHO_CHUNK_BITS
+#define KHO_GROUP_MAP_PAGES	((unsigned long)KHO_CHUNK_WORDS * \
+				 KHO_GROUPS_PER_WORD << KHO_GROUP_ORDER)
 
 /**
  * struct kho_track_hint - where a CPU's last preserve of one order went
  * @gen: kho_track_gen when it was taken
  * @c: the client
- * @free_lo: first pfn of the hint's window: the pages both @chunk and
- *	@blocks cover, less those on the far side of any scratch region
+ * @free_lo: first pfn of the hint's window: the pages @chunk, @pages and
+ *	@groups all cover, less those on the far side of any scratch region
  *	from the folio the hint was taken for
  * @free_n: how many pfns from @free_lo on a folio of the hint's order may
  *	start at and still end in the window (a folio starting elsewhere
  *	goes the long way, which checks it against scratch)
- * @idx: the bitmap chunk's index in @c's xarray of that order
- * @chunk: that chunk
- * @blocks: the page of block summaries covering the window
+ * @chunk: @c's bitmap page of that order covering the window
+ * @pages: the page of the page map covering it; NULL for orders from
+ *	%KHO_GROUP_ORDER on, which do not use it
+ * @groups: the page of the group map covering it
+ * @mask: kho_used_mask() of the hint's order
  *
  * A client's chunks live until kho_track_free(), which makes every hint
- * stale by moving kho_track_gen on, and summary chunks live for good; so
- * a hint whose @gen is current still names the right chunks.  Consecutive
- * preserves, the common case, then skip both xarray lookups and the
+ * stale by moving kho_track_gen on, and used map pages live for good; so
+ * a hint whose @gen is current still names the right pages.  Consecutive
+ * preserves, the common case, then skip the xarray lookups and the
  * scratch check.  @c is set only together with the rest: a hint that
- * names a client names its chunks.
+ * names a client names its pages.
  */
 struct kho_track_hint {
 	unsigned long gen;
 	struct kho_client *c;
 	unsigned long free_lo;
 	unsigned long free_n;
-	unsigned long idx;
 	unsigned long *chunk;
-	struct kho_block *blocks;
+	unsigned long *pages;
+	unsigned long *groups;
+	unsigned long mask;
 };
 
 /*
- * Pages in the window of a hint for folios of @order: the pages of a
- * bitmap page and of a page of block summaries are aligned powers of
- * two, so the pages both cover are those of the smaller.
+ * Pages in the window of a hint for folios of @order: the pages a bitmap
+ * page and a used map page cover are aligned powers of two, so the pages
+ * all of them cover are those of the smallest.
  */
 static inline unsigned long kho_track_window(unsigned int order)
 {
-	return min(KHO_CHUNK_BITS << order,
-		   KHO_BLOCKS_PER_CHUNK << KHO_BLOCK_ORDER);
+	if (order < KHO_GROUP_ORDER)
+		return min(KHO_CHUNK_BITS << order, KHO_PAGE_MAP_PAGES);
+	return min(KHO_CHUNK_BITS << order, KHO_GROUP_MAP_PAGES);
 }
 
 /* client.c */
@@ -228,61 +227,145 @@ DECLARE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 extern unsigned long kho_track_gen;
 int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order);
-int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
-			   unsigned int order, unsigned long *chunk,
-			   struct kho_block *blk);
 
-/* Does @blk announce @c's folios of @order and nothing else? */
-static __always_inline bool kho_block_only(const struct kho_block *blk,
-					   const struct kho_client *c,
-					   unsigned int order)
+/**
+ * enum kho_used_seen - what taking a folio's pages in the used map found
+ * @KHO_USED_FREE: nothing; the pages are taken
+ * @KHO_USED_TAKEN: some of them held already; nothing taken
+ * @KHO_USED_WHOLE: taken in the page map, but their group is held whole
+ * @KHO_USED_PARTS: taken whole, but the page map may hold pages of the
+ *	groups
+ *
+ * The last two are taken and need a look at the other map: see
+ * kho_track_settle_folio().
+ */
+enum kho_used_seen {
+	KHO_USED_FREE,
+	KHO_USED_TAKEN,
+	KHO_USED_WHOLE,
+	KHO_USED_PARTS,
+};
+
+int kho_track_settle_folio(unsigned long pfn, unsigned int order,
+			   unsigned long *chunk, enum kho_used_seen seen);
+
+/* The word of the group map page @groups that holds the group of @pfn. */
+static __always_inline unsigned long *kho_group_word(unsigned long *groups,
+						     unsigned long pfn)
 {
-	return READ_ONCE(blk->kinds) == BIT(order) &&
-	       READ_ONCE(blk->owners) == BIT(c->id);
+	return groups + (pfn % KHO_GROUP_MAP_PAGES >> KHO_GROUP_ORDER) /
+			KHO_GROUPS_PER_WORD;
 }
 
-/* Announce @kind of client @c in @blk. */
-static __always_inline void kho_block_publish(struct kho_block *blk,
-					      const struct kho_client *c,
-					      unsigned int kind)
+/* The "whole" bit of the group of @pfn in its group map word. */
+static __always_inline unsigned int kho_group_bit(unsigned long pfn)
 {
-	if (!test_bit(kind, &blk->kinds))
-		set_bit(kind, &blk->kinds);
-	if (!test_bit(c->id, &blk->owners))
-		set_bit(c->id, &blk->owners);
+	return (pfn >> KHO_GROUP_ORDER) % KHO_GROUPS_PER_WORD;
 }
 
 /*
- * Claim the bit of a folio of @c at @pfn of @order in @chunk, its bitmap
- * page, where @blk is its block's summary; see out_track.c.  Fully
- * ordered: the claim is visible before the summary is read, and anyone
- * overlapping us publishes there before reading our claim.  In the
- * common case the block announces nothing but @c's folios of @order,
- * already published, and there is nothing more to do.
+ * Set the bits @mask of *@w unless any of them is set; fully ordered if
+ * it does.  Return: whether it did.
  */
-static __always_inline int kho_track_claim_folio(struct kho_client *c,
-						 unsigned long pfn,
+static __always_inline bool kho_used_set_mask(unsigned long *w,
+					      unsigned long mask)
+{
+	unsigned long old = READ_ONCE(*w);
+
+	do {
+		if (old & mask)
+			return false;
+	} while (!try_cmpxchg(w, &old, old | mask));
+	return true;
+}
+
+/*
+ * The bits a folio of @order holds in a word of the used map, from bit 0:
+ * a bit per page below KHO_GROUP_ORDER, a bit per group from there on.
+ */
+static __always_inline unsigned long kho_used_mask(unsigned int order)
+{
+	return BIT(BIT(order % KHO_GROUP_ORDER)) - 1;
+}
+
+/*
+ * Take the pages @mask says from @pfn on (bits from 0), inside one group,
+ * in the page map page @pages, unless one of them is held; then mark the
+ * group as having parts in @groups, its group map page, and look whether
+ * it is held whole.
+ * Setting the pages is fully ordered, so they are visible before we read
+ * the group word; whoever takes the group whole sets its bits there first
+ * and reads the page map after, so at least one of us sees the other.
+ * The "parts" bit is only ever set: once set it is read, not set again
+ * (setting it is fully ordered too, and our later read of its word sees
+ * what came before).
+ */
+static __always_inline enum kho_used_seen
+kho_used_take_pages(unsigned long *pages, unsigned long *groups,
+		    unsigned long pfn, unsigned long mask)
+{
+	unsigned long idx = pfn % KHO_PAGE_MAP_PAGES;
+	unsigned long *g = kho_group_word(groups, pfn);
+	unsigned int bit = kho_group_bit(pfn);
+
+	if (mask == 1) {
+		if (test_and_set_bit(idx, pages))
+			return KHO_USED_TAKEN;
+	} else if (!kho_used_set_mask(pages + idx / BITS_PER_LONG,
+				      mask << idx % BITS_PER_LONG)) {
+		return KHO_USED_TAKEN;
+	}
+	if (!(READ_ONCE(*g) & BIT(bit + KHO_GROUPS_PER_WORD)))
+		test_and_set_bit(bit + KHO_GROUPS_PER_WORD, g);
+	return READ_ONCE(*g) & BIT(bit) ? KHO_USED_WHOLE : KHO_USED_FREE;
+}
+
+/*
+ * Take the groups @mask says from @pfn's on (bits from 0), in one word of
+ * the group map page @groups, whole, unless one of them is held whole;
+ * then say whether the page map may hold pages of them.  Fully ordered,
+ * see above.
+ */
+static __always_inline enum kho_used_seen
+kho_used_take_groups(unsigned long *groups, unsigned long pfn,
+		     unsigned long mask)
+{
+	unsigned long *g = kho_group_word(groups, pfn);
+
+	mask <<= kho_group_bit(pfn);
+
+	if (!kho_used_set_mask(g, mask))
+		return KHO_USED_TAKEN;
+	return READ_ONCE(*g) & mask << KHO_GROUPS_PER_WORD ? KHO_USED_PARTS :
+							     KHO_USED_FREE;
+}
+
+/*
+ * Claim the bit of a folio at @pfn of @order in @chunk, its client's
+ * bitmap page, and take its pages in the used map (@pages and @groups,
+ * the map pages covering it; see out_track.c).  The claim makes the
+ * client's own double preserve fail before it touches the used map, whose
+ * bits are the claim's winner's.  In the common case nothing holds the
+ * pages and there is nothing more to do.
+ */
+static __always_inline int kho_track_claim_folio(unsigned long pfn,
 						 unsigned int order,
 						 unsigned long *chunk,
-						 struct kho_block *blk)
+						 unsigned long *pages,
+						 unsigned long *groups,
+						 unsigned long mask)
 {
+	enum kho_used_seen seen;
+
 	if (test_and_set_bit((pfn >> order) % KHO_CHUNK_BITS, chunk))
 		return -EEXIST;
-	if (kho_block_only(blk, c, order))
+	if (order < KHO_GROUP_ORDER)
+		seen = kho_used_take_pages(pages, groups, pfn, mask);
+	else
+		seen = kho_used_take_groups(groups, pfn, mask);
+	if (likely(seen == KHO_USED_FREE))
 		return 0;
-	/*
-	 * The first folio of a block nobody announced anything in: publish
-	 * ours as kho_track_settle_folio() would, here (every other folio of
-	 * a run of large folios gets here), and look again.
-	 */
-	if (!READ_ONCE(blk->kinds) && !READ_ONCE(blk->owners)) {
-		kho_block_publish(blk, c, order);
-		/* Our summary bits before anyone else's claims. */
-		smp_mb();
-		if (kho_block_only(blk, c, order))
-			return 0;
-	}
-	return kho_track_settle_folio(c, pfn, order, chunk, blk);
+	return kho_track_settle_folio(pfn, order, chunk, seen);
 }
 
 /* kho_track_add_folio_hinted(): this CPU's hint does not cover the folio. */
@@ -302,13 +385,13 @@ static __always_inline int kho_track_add_folio_hinted(struct kho_client *c,
 	bool hit = h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
 		   pfn - h->free_lo < h->free_n;
 	unsigned long *chunk = h->chunk;
-	struct kho_block *blk = h->blocks;
+	unsigned long *pages = h->pages, *groups = h->groups;
+	unsigned long mask = h->mask;
 
 	put_cpu_ptr(&kho_track_hints[order]);
 	if (!hit)
 		return KHO_TRACK_MISS;
-	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
-	return kho_track_claim_folio(c, pfn, order, chunk, blk);
+	return kho_track_claim_folio(pfn, order, chunk, pages, groups, mask);
 }
 
 /* in_index.c */

@@ -8,29 +8,31 @@
  * sorted array of its physical ranges.  A scattered order-0 page costs one
  * bit, a folio of any order one bit, a range one array entry.
  *
- * Overlaps across clients and kinds are found through a summary per block
- * of 2^KHO_BLOCK_ORDER pages (the largest folio, so a folio never straddles
- * two blocks): which kinds (orders, ranges) and which clients have
- * anything there.  Summary bits are only ever set.  A preserve publishes
- * its own bit and the block's summary bits, then (after a full barrier)
- * looks at what else the block's summary announces; of two overlapping
- * preserves racing, at least one sees the other.  One that sees anything
- * looks again under kho_mem_lock and drops its claim there if it still
- * does, so exactly one of the two succeeds; the other gets -EEXIST.
- * In the common case (one client, one order per block) the check is the
- * claim of the folio's own bit and nothing else.
+ * Overlaps across clients and kinds are found through one used map of
+ * everything preserved, at two levels (kho_internal.h): a bit per page for
+ * folios below KHO_GROUP_ORDER, a "whole" bit per group of BITS_PER_LONG
+ * pages for larger folios and for the groups a range covers entirely, and
+ * per group a "parts" bit: the page map may hold some of its pages.  A
+ * folio's pages lie in one word of one of the maps, so a preserve takes
+ * them with one compare-and-exchange that refuses to take anything held;
+ * a small folio then sets (or finds) its group's "parts" bit and reads
+ * its "whole" bit, a large one reads the page map of the groups whose
+ * "parts" bit was set.  Of two overlapping preserves racing, each
+ * publishes before it reads with fully ordered atomics, so at least one
+ * sees the other.  One that sees anything looks again under kho_mem_lock
+ * and gives its pages up there if it still does, so exactly one of the two
+ * succeeds; the other gets -EEXIST.  In the common case a preserve is its
+ * bitmap bit and one or two atomics on the used map.
  *
- * A block that holds more than that (orders mixed, several clients) gets a
- * used map, a bit per page of every folio preserved there: the first
- * preserve that finds the block mixed builds it from the bitmaps, every
- * later one sets its pages' bits with fully ordered atomics and, if none
- * was set before and the block has no ranges, is done without looking at
- * the other orders' bitmaps.  The map's bits are only ever set, so a page
- * unpreserved since only sends the next preserve there the long way.
+ * "Parts" bits are only ever set: a group whose small folios are all gone
+ * only sends a large preserve there to read the page map.  Everything
+ * else is given back when it is unpreserved.  The used map lives for
+ * good, as the scratch regions do.
  *
- * Locking: the bitmaps and summaries change with atomic bit operations
+ * Locking: the bitmaps and the used map change with atomic operations
  * only; kho_mem_lock protects the client list and every client's range
- * array.  The caller (out_preserve.c) keeps preserve calls and finalize apart.
+ * array, and ranges take and give back used map bits under it.  The
+ * caller (out_preserve.c) keeps preserve calls and finalize apart.
  * The file builds in userspace too, for the simulator in tools/testing/kho.
  */
 
@@ -44,51 +46,21 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 
 #include "kho_internal.h"
 
-/* Block summaries: index block / KHO_BLOCKS_PER_CHUNK, value a page. */
-static DEFINE_XARRAY(kho_blocks);
+/* The page map: index pfn / KHO_PAGE_MAP_PAGES, value a page. */
+static DEFINE_XARRAY(kho_used_pages);
 
-/*
- * Used maps of mixed blocks, a bit per page: index pfn / KHO_CHUNK_BITS,
- * value a page (32 blocks).  They live for good, as the summaries do.
- */
-static DEFINE_XARRAY(kho_used);
-
-/**
- * struct kho_used_hint - the used map page a CPU looked up last
- * @idx: its index in kho_used
- * @map: the page, or NULL
- */
-struct kho_used_hint {
-	unsigned long idx;
-	atomic_long_t *map;
-};
-
-/*
- * One per folio order: the page allocator hands each order out of its own
- * stretches of memory, so a client preserving folios of several orders in
- * turn (a memfd with THP and small pages) keeps coming back to a map page
- * per order.
- */
-static DEFINE_PER_CPU(struct kho_used_hint [NR_PAGE_ORDERS], kho_used_hints);
+/* The group map: index pfn / KHO_GROUP_MAP_PAGES, value a page. */
+static DEFINE_XARRAY(kho_used_groups);
 
 DEFINE_PER_CPU(struct kho_track_hint [NR_PAGE_ORDERS], kho_track_hints);
 /* Moves on whenever a client's chunks are freed; kho_mem_lock. */
 unsigned long kho_track_gen;
-
-/* Does this CPU's hint @h name chunk @idx of @c, and is it current? */
-static bool kho_hint_has(const struct kho_track_hint *h,
-			 const struct kho_client *c, unsigned long idx)
-{
-	return h->gen == READ_ONCE(kho_track_gen) && h->c == c &&
-	       h->idx == idx;
-}
 
 /* The page @idx of @xa; allocated if @alloc and missing. */
 static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
@@ -107,31 +79,6 @@ static void *kho_chunk(struct xarray *xa, unsigned long idx, bool alloc)
 		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
 	}
 	return new;
-}
-
-/*
- * Is any bit in [@start, @end) of @chunk set?  A folio's bits in another
- * order's bitmap, the common question, are an aligned power of two: one
- * bit, or bits of one word, or whole words.
- */
-static bool kho_chunk_any(const unsigned long *chunk, unsigned long start,
-			  unsigned long end)
-{
-	unsigned long n = end - start, off = start % BITS_PER_LONG;
-
-	if (off + n <= BITS_PER_LONG)
-		return READ_ONCE(chunk[start / BITS_PER_LONG]) &
-		       (GENMASK(n - 1, 0) << off);
-	return find_next_bit(chunk, end, start) < end;
-}
-
-/* The summary of block @b; allocated if @alloc and missing (or NULL). */
-static struct kho_block *kho_block(unsigned long b, bool alloc)
-{
-	struct kho_block *blk = kho_chunk(&kho_blocks, b / KHO_BLOCKS_PER_CHUNK,
-					  alloc);
-
-	return IS_ERR_OR_NULL(blk) ? blk : blk + b % KHO_BLOCKS_PER_CHUNK;
 }
 
 static bool kho_overlaps(phys_addr_t a, phys_addr_t as, phys_addr_t b,
@@ -195,324 +142,192 @@ static void kho_track_free_part(unsigned long pfn, unsigned int order,
 }
 
 /*
- * The bitmap page of @c's folios of @order and the page of block
- * summaries that cover @pfn, allocated if missing; then kept in this
- * CPU's hint of @order, with the part of the window of pages both cover
- * that scratch leaves free.  The folio at @pfn overlaps no scratch.
+ * The used map pages of @pfn, the group map's allocated if @alloc_groups
+ * and missing, the page map's if @alloc_pages (or NULL); 0 or -ENOMEM.
+ */
+static int kho_used_maps(unsigned long pfn, bool alloc_groups,
+			 bool alloc_pages, unsigned long **pages,
+			 unsigned long **groups)
+{
+	*pages = kho_chunk(&kho_used_pages, pfn / KHO_PAGE_MAP_PAGES,
+			   alloc_pages);
+	if (IS_ERR(*pages))
+		return PTR_ERR(*pages);
+	*groups = kho_chunk(&kho_used_groups, pfn / KHO_GROUP_MAP_PAGES,
+			    alloc_groups);
+	return PTR_ERR_OR_ZERO(*groups);
+}
+
+/*
+ * The bitmap page of @c's folios of @order and the used map pages that
+ * cover @pfn, allocated if missing; then kept in this CPU's hint of
+ * @order, with the part of the window of pages they all cover that
+ * scratch leaves free.  The folio at @pfn overlaps no scratch.
  */
 static int kho_track_chunks(struct kho_client *c, unsigned int order,
 			    unsigned long pfn, unsigned long **chunk,
-			    struct kho_block **blocks)
+			    unsigned long **pages, unsigned long **groups)
 {
 	unsigned long gen = READ_ONCE(kho_track_gen);
 	unsigned long idx = (pfn >> order) / KHO_CHUNK_BITS;
 	unsigned long span = kho_track_window(order);
 	unsigned long lo = pfn & ~(span - 1), free_lo, free_n;
 	struct kho_track_hint *h;
+	int err;
 
 	*chunk = kho_chunk(&c->folios[order], idx, true);
 	if (IS_ERR(*chunk))
 		return PTR_ERR(*chunk);
-	*blocks = kho_chunk(&kho_blocks,
-			    (pfn >> KHO_BLOCK_ORDER) / KHO_BLOCKS_PER_CHUNK,
-			    true);
-	if (IS_ERR(*blocks))
-		return PTR_ERR(*blocks);
+	/* Large folios use the group map only. */
+	err = kho_used_maps(pfn, true, order < KHO_GROUP_ORDER, pages, groups);
+	if (err)
+		return err;
+	if (order >= KHO_GROUP_ORDER)
+		*pages = NULL;
 	kho_track_free_part(pfn, order, lo, span, &free_lo, &free_n);
 	h = get_cpu_ptr(&kho_track_hints[order]);
 	h->gen = gen;
 	h->c = c;
 	h->free_lo = free_lo;
 	h->free_n = free_n;
-	h->idx = idx;
 	h->chunk = *chunk;
-	h->blocks = *blocks;
+	h->pages = *pages;
+	h->groups = *groups;
+	h->mask = kho_used_mask(order);
 	put_cpu_ptr(&kho_track_hints[order]);
 	return 0;
 }
 
-/* Mark blocks of [@pfn, @pfn + @n) as holding @kind of client @c. */
-static int kho_blocks_publish(struct kho_client *c, unsigned long pfn,
-			      unsigned long n, unsigned int kind)
+/*
+ * Does the page map hold pages of the groups of [@pfn, @pfn + @n), whole
+ * groups in one word of the group map?  Only those whose "parts" bit is
+ * set can have any.
+ */
+static bool kho_used_parts_busy(unsigned long pfn, unsigned long n)
 {
-	unsigned long b, last = (pfn + n - 1) >> KHO_BLOCK_ORDER;
+	unsigned long groups = n >> KHO_GROUP_ORDER, parts;
+	unsigned long *pages, *g;
 
-	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
-		struct kho_block *blk = kho_block(b, true);
-
-		if (IS_ERR(blk))
-			return PTR_ERR(blk);
-		kho_block_publish(blk, c, kind);
-	}
-	return 0;
-}
-
-/* Does a range of any client overlap [@pfn, @pfn + @n)?  kho_mem_lock. */
-static bool kho_ranges_overlap(unsigned long pfn, unsigned long n)
-{
-	phys_addr_t addr = PFN_PHYS(pfn), end = PFN_PHYS(pfn + n);
-	struct kho_client *c;
-
-	list_for_each_entry(c, &kho_clients, list) {
-		unsigned int i = kho_range_find(c, addr);
-
-		if (i < c->nr_ranges && c->ranges[i].addr < end)
+	if (kho_used_maps(pfn, false, false, &pages, &g) || !g)
+		return false;
+	parts = READ_ONCE(*kho_group_word(g, pfn)) >>
+		(kho_group_bit(pfn) + KHO_GROUPS_PER_WORD);
+	parts &= GENMASK(groups - 1, 0);
+	if (!parts || !pages)
+		return false;
+	pages += pfn % KHO_PAGE_MAP_PAGES / BITS_PER_LONG;
+	for (; parts; parts &= parts - 1)
+		if (READ_ONCE(pages[__ffs(parts)]))
 			return true;
-	}
 	return false;
 }
 
-/*
- * @o's bitmap page @idx of folios of order @k, or NULL.  A block lies in
- * one bitmap page of every order; this CPU's hint for @k usually names it
- * already when @o is @c, the caller, which saves the xarray lookup when a
- * client preserves folios of several orders side by side.  Only @c's own
- * pages are taken from a hint: the caller holds @c, so they live.
- */
-static unsigned long *kho_folios_chunk(struct kho_client *o,
-				       const struct kho_client *c,
-				       unsigned int k, unsigned long idx)
+/* Is the group of @pfn held whole? */
+static bool kho_used_whole(unsigned long pfn)
 {
-	unsigned long *chunk = NULL;
+	unsigned long *pages, *g;
 
-	if (o == c) {
-		struct kho_track_hint *h = get_cpu_ptr(&kho_track_hints[k]);
+	if (kho_used_maps(pfn, false, false, &pages, &g) || !g)
+		return false;
+	return READ_ONCE(*kho_group_word(g, pfn)) & BIT(kho_group_bit(pfn));
+}
 
-		if (kho_hint_has(h, c, idx))
-			chunk = h->chunk;
-		put_cpu_ptr(&kho_track_hints[k]);
+/*
+ * The next step of a walk over [@pfn, @end) of the used map: the whole
+ * groups from @pfn in one group map word, or the pages from @pfn in its
+ * group.  Return: its end; *@whole says which.
+ */
+static unsigned long kho_used_step(unsigned long pfn, unsigned long end,
+				   bool *whole)
+{
+	const unsigned long group = BIT(KHO_GROUP_ORDER);
+	const unsigned long word = group * KHO_GROUPS_PER_WORD;
+
+	*whole = IS_ALIGNED(pfn, group) && end - pfn >= group;
+	if (*whole)
+		return min(ALIGN_DOWN(end, group), ALIGN(pfn + 1, word));
+	return min(end, ALIGN(pfn + 1, group));
+}
+
+/* Clear the bits @mask of *@w, leaving the others as they are. */
+static void kho_used_clear_mask(unsigned long *w, unsigned long mask)
+{
+	unsigned long old = READ_ONCE(*w);
+
+	while (!try_cmpxchg(w, &old, old & ~mask))
+		;
+}
+
+/* Give [@pfn, @end), taken whole where it covers groups whole, back. */
+static void kho_used_put(unsigned long pfn, unsigned long end)
+{
+	unsigned long *pages, *groups;
+	unsigned long next;
+	bool whole;
+	int err;
+
+	for (; pfn < end; pfn = next) {
+		next = kho_used_step(pfn, end, &whole);
+		/* Taken, so there. */
+		err = kho_used_maps(pfn, false, false, &pages, &groups);
+		if (WARN_ON_ONCE(err || !groups || (!whole && !pages)))
+			return;
+		if (whole)
+			kho_used_clear_mask(kho_group_word(groups, pfn),
+					    (BIT((next - pfn) >> KHO_GROUP_ORDER) -
+					     1) << kho_group_bit(pfn));
+		else
+			kho_used_clear_mask(pages + pfn % KHO_PAGE_MAP_PAGES /
+					    BITS_PER_LONG,
+					    (BIT(next - pfn) - 1) <<
+					    pfn % BITS_PER_LONG);
 	}
-	return chunk ?: kho_chunk(&o->folios[k], idx, false);
-}
-
-/* Are any of @o's folios of order @k in [@s, @e), pages of one block? */
-static bool kho_folios_any(struct kho_client *o, const struct kho_client *c,
-			   unsigned int k, unsigned long s, unsigned long e)
-{
-	unsigned long start = s >> k, end = ((e - 1) >> k) + 1;
-	unsigned long idx = start / KHO_CHUNK_BITS;
-	unsigned long base = idx * KHO_CHUNK_BITS;
-	unsigned long *chunk = kho_folios_chunk(o, c, k, idx);
-
-	return chunk && kho_chunk_any(chunk, start - base, end - base);
 }
 
 /*
- * Does anything but @c's own @kind announce itself in @blk that lies in
- * [@s, @e), pages of that block?  Folios of other kinds or clients are
- * looked up in their bitmaps; ranges only set *@ranges, for the caller to
- * check under kho_mem_lock.
+ * Take [@pfn, @end) of a range in the used map: the groups it covers
+ * whole as such, the pages of the others.  Everything it took is given
+ * back if anything is held.
+ *
+ * Context: kho_mem_lock held, so a folio preserve that sees our bits
+ * settles after we are done.
+ * Return: 0, -EEXIST or -ENOMEM.
  */
-static bool kho_block_conflict(const struct kho_block *blk,
-			       struct kho_client *c, unsigned long s,
-			       unsigned long e, unsigned int kind, bool *ranges)
+static int kho_used_take_range(unsigned long pfn, unsigned long end)
 {
-	unsigned long kinds = READ_ONCE(blk->kinds);
-	unsigned long owners = READ_ONCE(blk->owners);
-	unsigned long folios = kinds & GENMASK(NR_PAGE_ORDERS - 1, 0);
-	bool found = false;
+	unsigned long *pages, *groups;
+	unsigned long at, next;
+	enum kho_used_seen seen;
+	bool whole;
+	int err = 0;
 
-	if (kinds & BIT(KHO_KIND_RANGE))
-		*ranges = true;
-	/* A client freed meanwhile keeps its bitmaps for a grace period. */
-	rcu_read_lock();
-	/* Bit loops on one word: no find_next_bit() call per kind. */
-	for (; owners && !found; owners &= owners - 1) {
-		unsigned int id = __ffs(owners);
-		/* Pairs with the release in kho_client_get(). */
-		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
-		unsigned long left = folios;
-
-		/* Freed: it held nothing.  Reused: the new owner is looked at. */
-		if (!o)
-			continue;
-		if (o == c && kind < NR_PAGE_ORDERS)
-			left &= ~BIT(kind);
-		for (; left && !found; left &= left - 1)
-			found = kho_folios_any(o, c, __ffs(left), s, e);
-	}
-	rcu_read_unlock();
-	return found;
-}
-
-/*
- * kho_block_conflict() for every block of [@pfn, @pfn + @n).  Called after
- * publishing, so a full barrier first.
- */
-static bool kho_blocks_conflict(struct kho_client *c, unsigned long pfn,
-				unsigned long n, unsigned int kind, bool *ranges)
-{
-	unsigned long b, last = (pfn + n - 1) >> KHO_BLOCK_ORDER;
-
-	/*
-	 * Our bits are set; order that before reading anyone else's, who
-	 * does the same (store-buffering: at least one of two sees the other).
-	 */
-	smp_mb();
-	*ranges = false;
-	for (b = pfn >> KHO_BLOCK_ORDER; b <= last; b++) {
-		const struct kho_block *blk = kho_block(b, false);
-
-		if (blk &&
-		    kho_block_conflict(blk, c, max(pfn, b << KHO_BLOCK_ORDER),
-				       min(pfn + n, (b + 1) << KHO_BLOCK_ORDER),
-				       kind, ranges))
-			return true;
-	}
-	return false;
-}
-
-/*
- * The used map page of @pfn, allocated if missing: this CPU's last one
- * for folios of @order first.
- */
-static __always_inline atomic_long_t *kho_used_map(unsigned long pfn,
-						   unsigned int order)
-{
-	unsigned long idx = pfn / KHO_CHUNK_BITS;
-	struct kho_used_hint *h = get_cpu_ptr(&kho_used_hints[order]);
-	atomic_long_t *map = h->map && h->idx == idx ? h->map : NULL;
-
-	put_cpu_ptr(&kho_used_hints[order]);
-	if (map)
-		return map;
-	map = kho_chunk(&kho_used, idx, true);
-	if (IS_ERR(map))
-		return map;
-	h = get_cpu_ptr(&kho_used_hints[order]);
-	h->idx = idx;
-	h->map = map;
-	put_cpu_ptr(&kho_used_hints[order]);
-	return map;
-}
-
-/*
- * Set the bits of the pages of the folio at @pfn of @order in its used
- * map page @map; return whether any was set before.  A folio's pages are
- * an aligned power of two: bits of one word, or whole words.  Fully
- * ordered.
- */
-static __always_inline bool kho_used_set(atomic_long_t *map,
-					 unsigned long pfn,
-					 unsigned int order)
-{
-	unsigned long off = pfn % KHO_CHUNK_BITS, n = 1UL << order, i;
-	atomic_long_t *w = map + off / BITS_PER_LONG;
-	unsigned long mask, seen = 0;
-
-	if (n < BITS_PER_LONG) {
-		mask = GENMASK(n - 1, 0) << (off % BITS_PER_LONG);
-		return atomic_long_fetch_or(mask, w) & mask;
-	}
-	for (i = 0; i < n / BITS_PER_LONG; i++)
-		seen |= atomic_long_fetch_or(~0UL, w + i);
-	return seen;
-}
-
-/*
- * Set in the used map page @map the pages of the folios of order @k that
- * bitmap page @chunk (bit 0 is folio @base) holds in block @b, but the
- * one at @skip: a word (or the part of one) at a time, a few folios
- * among 1024 >> @k bits.
- */
-static void kho_used_from_bitmap(atomic_long_t *map,
-				 const unsigned long *chunk,
-				 unsigned long base, unsigned long b,
-				 unsigned int k, unsigned long skip)
-{
-	unsigned long i = (b << KHO_BLOCK_ORDER) >> k;
-	unsigned long end = i + (BIT(KHO_BLOCK_ORDER) >> k), n, w;
-
-	for (; i < end; i += n) {
-		unsigned long off = i % BITS_PER_LONG;
-
-		n = min(BITS_PER_LONG - off, end - i);
-		w = READ_ONCE(chunk[(i - base) / BITS_PER_LONG]);
-		for (w = (w >> off) & GENMASK(n - 1, 0); w; w &= w - 1) {
-			unsigned long p = (i + __ffs(w)) << k;
-
-			if (p != skip)
-				kho_used_set(map, p, k);
+	for (at = pfn; at < end; at = next) {
+		next = kho_used_step(at, end, &whole);
+		err = kho_used_maps(at, true, !whole, &pages, &groups);
+		if (err)
+			break;
+		if (whole)
+			seen = kho_used_take_groups(groups, at,
+						    BIT((next - at) >>
+							KHO_GROUP_ORDER) - 1);
+		else
+			seen = kho_used_take_pages(pages, groups, at,
+						   BIT(next - at) - 1);
+		err = -EEXIST;
+		if (seen == KHO_USED_TAKEN)
+			break;
+		/* Taken, but held by the other map: give this step back too. */
+		if (seen == KHO_USED_WHOLE ||
+		    (seen == KHO_USED_PARTS &&
+		     kho_used_parts_busy(at, next - at))) {
+			at = next;
+			break;
 		}
+		err = 0;
 	}
-}
-
-/*
- * Fill the used map page @map with the pages of every folio the bitmaps
- * hold in block @b, @blk, of any order and client, but the one @c is
- * preserving at @pfn of @order.  Called by the one that set
- * KHO_BLOCK_BUILDING, which orders its reads of the summary after it: a
- * preserve there that missed the bit is in what this reads, one that saw
- * it sets its own bits.
- */
-static void kho_block_build_used(const struct kho_block *blk, unsigned long b,
-				 atomic_long_t *map, const struct kho_client *c,
-				 unsigned long pfn, unsigned int order)
-{
-	unsigned long kinds = READ_ONCE(blk->kinds) &
-			      GENMASK(NR_PAGE_ORDERS - 1, 0);
-	unsigned long owners = READ_ONCE(blk->owners);
-
-	/* A client freed meanwhile keeps its bitmaps for a grace period. */
-	rcu_read_lock();
-	for (; owners; owners &= owners - 1) {
-		unsigned int id = __ffs(owners);
-		/* Pairs with the release in kho_client_get(). */
-		struct kho_client *o = smp_load_acquire(&kho_client_ids[id]);
-		unsigned long left = kinds;
-
-		for (; o && left; left &= left - 1) {
-			unsigned int k = __ffs(left);
-			unsigned long idx = ((b << KHO_BLOCK_ORDER) >> k) /
-					    KHO_CHUNK_BITS;
-			unsigned long *chunk = kho_folios_chunk(o, c, k, idx);
-
-			/* Our own folio is set by the caller, after. */
-			if (chunk)
-				kho_used_from_bitmap(map, chunk,
-						     idx * KHO_CHUNK_BITS, b, k,
-						     o == c && k == order ?
-						     pfn : ULONG_MAX);
-		}
-	}
-	rcu_read_unlock();
-}
-
-/*
- * Put the folio of @c at @pfn of @order in the used map of its block
- * @blk, building the map if nobody has.  Return: 1 if the map is complete
- * and none of the folio's pages was in it, 0 if the other orders' bitmaps
- * must be looked at, or -ENOMEM.
- */
-static int kho_used_add(struct kho_block *blk, const struct kho_client *c,
-			unsigned long pfn, unsigned int order)
-{
-	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
-	unsigned long state = smp_load_acquire(&blk->kinds);
-	atomic_long_t *map = kho_used_map(pfn, order);
-	int alone;
-
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	if (state & BIT(KHO_BLOCK_USED))
-		return !kho_used_set(map, pfn, order);
-	if (test_and_set_bit(KHO_BLOCK_BUILDING, &blk->kinds)) {
-		/* Being built: the builder may not see us, so set our bits. */
-		kho_used_set(map, pfn, order);
-		return 0;
-	}
-	/*
-	 * The first to find the block mixed: everything else, then our
-	 * folio, whose pages were free unless something in the map holds
-	 * them (a preserve racing with the build sets its own bits and looks
-	 * at the bitmaps itself).
-	 */
-	kho_block_build_used(blk, pfn >> KHO_BLOCK_ORDER, map, c, pfn, order);
-	alone = !kho_used_set(map, pfn, order);
-	/* The map before the bit; pairs with the acquire above. */
-	smp_mb__before_atomic();
-	set_bit(KHO_BLOCK_USED, &blk->kinds);
-	return alone;
+	if (err)
+		kho_used_put(pfn, at);
+	return err;
 }
 
 /**
@@ -524,7 +339,8 @@ static int kho_used_add(struct kho_block *blk, const struct kho_client *c,
  * kho_track_add_folio_hinted() does the same when this CPU's hint covers
  * the folio; this looks the chunks up and makes them the hint.
  *
- * Context: may sleep; callers keep it apart from finalize.
+ * Context: may sleep; callers keep it apart from finalize, and from an
+ * unpreserve of the same folio by @c.
  * Return: 0; -EINVAL if it overlaps scratch; -EEXIST if it overlaps
  * anything preserved (by @c or another client, as a folio of any order or
  * a range); -ENOMEM.
@@ -532,94 +348,67 @@ static int kho_used_add(struct kho_block *blk, const struct kho_client *c,
 int kho_track_add_folio(struct kho_client *c, unsigned long pfn,
 			unsigned int order)
 {
-	/* Set by kho_track_chunks() when it succeeds; NULL for gcc -O2. */
-	struct kho_block *blk = NULL;
+	unsigned long *pages, *groups;
 	unsigned long *chunk;
 	int err;
 
-	/* A folio is aligned to its size, so it lies in one block. */
-	BUILD_BUG_ON(KHO_BLOCK_ORDER < MAX_PAGE_ORDER);
+	/* A large folio's groups lie in one word of the group map. */
+	BUILD_BUG_ON(BIT(MAX_PAGE_ORDER - KHO_GROUP_ORDER) >
+		     KHO_GROUPS_PER_WORD);
 	if (kho_overlaps_scratch(PFN_PHYS(pfn), PAGE_SIZE << order))
 		return -EINVAL;
-	err = kho_track_chunks(c, order, pfn, &chunk, &blk);
+	err = kho_track_chunks(c, order, pfn, &chunk, &pages, &groups);
 	if (err)
 		return err;
-	blk += (pfn >> KHO_BLOCK_ORDER) % KHO_BLOCKS_PER_CHUNK;
-	return kho_track_claim_folio(c, pfn, order, chunk, blk);
+	return kho_track_claim_folio(pfn, order, chunk, pages, groups,
+				     kho_used_mask(order));
 }
 
 /**
- * kho_track_settle_folio() - finish a claim in a block others announce
- * @c: the client
+ * kho_track_settle_folio() - finish a claim whose pages others may hold
  * @pfn: first page frame number of the folio
  * @order: its order
  * @chunk: the bitmap page where its bit, claimed, is
- * @blk: its block's summary, which announces more than @c's @order
+ * @seen: what taking its pages in the used map found, not %KHO_USED_FREE
  *
- * Publishes @c's @order in @blk and looks for overlaps with what else
- * the block holds, through its used map first; gives the claim up if
- * there is one.
+ * Gives the claim up if the pages were held (%KHO_USED_TAKEN: nothing
+ * taken); otherwise looks at the other map, and keeps or gives up the
+ * folio's pages and its claim.
  *
- * Return: 0; -EEXIST or -ENOMEM (no used map page) with the claim given
- * up.
+ * Return: 0, or -EEXIST with the claim given up.
  */
-int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
-			   unsigned int order, unsigned long *chunk,
-			   struct kho_block *blk)
+int kho_track_settle_folio(unsigned long pfn, unsigned int order,
+			   unsigned long *chunk, enum kho_used_seen seen)
 {
-	/* Pairs with the barrier before KHO_BLOCK_USED is set. */
-	unsigned long kinds = smp_load_acquire(&blk->kinds);
-	unsigned long want = BIT(order) | BIT(KHO_BLOCK_USED);
 	unsigned long n = 1UL << order;
-	bool ranges = false;
-	int err = 0, alone;
+	bool busy;
+	int err = 0;
 
-	/*
-	 * The common case in a mixed block: its used map is built, @c's
-	 * @order is announced there already and no range is.  The used map
-	 * alone then says whether anything else holds the folio's pages, as
-	 * kho_used_add() would, and with nothing to publish there is no
-	 * barrier to pay for: the claim and the used map's bits are fully
-	 * ordered atomics.
-	 */
-	if ((kinds & (want | BIT(KHO_KIND_RANGE))) == want &&
-	    test_bit(c->id, &blk->owners)) {
-		atomic_long_t *map = kho_used_map(pfn, order);
-
-		if (!IS_ERR(map) && !kho_used_set(map, pfn, order))
-			return 0;
-	}
-	kho_block_publish(blk, c, order);
-	/* Our summary bits before anyone else's claims; see above. */
-	smp_mb();
-	/* The first in a new block: no map, a later builder reads our bit. */
-	if (kho_block_only(blk, c, order))
-		return 0;
-	alone = kho_used_add(blk, c, pfn, order);
-	if (alone < 0) {
-		/* A used map may be built without us: no claim then. */
+	if (seen == KHO_USED_TAKEN) {
 		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
-		return alone;
+		return -EEXIST;
 	}
-	/* Nothing else in our pages, and no range to look for. */
-	if (alone && !(READ_ONCE(blk->kinds) & BIT(KHO_KIND_RANGE)))
-		return 0;
-	if (!kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) &&
-	    !ranges)
+	/*
+	 * A "parts" bit may be left over from small folios unpreserved
+	 * since: read their pages (after our bits are set, fully ordered).
+	 */
+	if (seen == KHO_USED_PARTS && !kho_used_parts_busy(pfn, n))
 		return 0;
 	/*
 	 * Two overlapping preserves racing may each see the other.  Settle
 	 * it under kho_mem_lock (which range preserves hold throughout):
 	 * the first to get there looks again and, if it still sees the
-	 * other, gives up its claim before the other looks, so exactly one
-	 * of them succeeds.
+	 * other, gives up its pages and claim before the other looks, so
+	 * exactly one of them succeeds.
 	 */
 	mutex_lock(&kho_mem_lock);
-	if (kho_block_conflict(blk, c, pfn, pfn + n, order, &ranges) ||
-	    (ranges && kho_ranges_overlap(pfn, n)))
-		err = -EEXIST;
-	if (err)
+	busy = order < KHO_GROUP_ORDER ? kho_used_whole(pfn) :
+					 kho_used_parts_busy(pfn, n);
+	if (busy) {
+		kho_used_put(pfn, pfn + n);
 		clear_bit((pfn >> order) % KHO_CHUNK_BITS, chunk);
+		err = -EEXIST;
+	}
 	mutex_unlock(&kho_mem_lock);
 	return err;
 }
@@ -630,6 +419,7 @@ int kho_track_settle_folio(struct kho_client *c, unsigned long pfn,
  * @pfn: first page frame number
  * @order: folio order
  *
+ * Context: not while @c preserves the same folio.
  * Return: 0, or -ENOENT if @c does not hold such a folio.
  */
 int kho_track_del_folio(struct kho_client *c, unsigned long pfn,
@@ -641,6 +431,8 @@ int kho_track_del_folio(struct kho_client *c, unsigned long pfn,
 
 	if (!chunk || !test_and_clear_bit(idx % KHO_CHUNK_BITS, chunk))
 		return -ENOENT;
+	/* The claim was ours, so are its pages. */
+	kho_used_put(pfn, pfn + (1UL << order));
 	return 0;
 }
 
@@ -688,14 +480,9 @@ int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
 {
 	unsigned long pfn = PHYS_PFN(phys), n = size >> PAGE_SHIFT;
 	unsigned int i;
-	bool ranges;
 	int err = 0;
 
 	mutex_lock(&kho_mem_lock);
-	if (kho_ranges_overlap(pfn, n)) {
-		err = -EEXIST;
-		goto out;
-	}
 	if (c->nr_ranges == c->cap) {
 		unsigned int cap = max(2 * c->cap, 16U);
 		struct kho_range *r;
@@ -709,17 +496,15 @@ int kho_track_add_range(struct kho_client *c, phys_addr_t phys,
 		c->ranges = r;
 		c->cap = cap;
 	}
+	err = kho_used_take_range(pfn, pfn + n);
+	if (err)
+		goto out;
 	i = kho_range_find(c, phys);
 	memmove(&c->ranges[i + 1], &c->ranges[i],
 		(c->nr_ranges - i) * sizeof(c->ranges[0]));
 	c->ranges[i].addr = phys;
 	c->ranges[i].size = size;
 	c->nr_ranges++;
-	err = kho_blocks_publish(c, pfn, n, KHO_KIND_RANGE);
-	if (!err && kho_blocks_conflict(c, pfn, n, KHO_KIND_RANGE, &ranges))
-		err = -EEXIST;
-	if (err)
-		kho_range_remove(c, i);
 out:
 	mutex_unlock(&kho_mem_lock);
 	return err;
@@ -742,10 +527,12 @@ int kho_track_del_range(struct kho_client *c, phys_addr_t phys,
 	mutex_lock(&kho_mem_lock);
 	i = kho_range_find(c, phys);
 	if (i == c->nr_ranges || c->ranges[i].addr != phys ||
-	    c->ranges[i].size != size)
+	    c->ranges[i].size != size) {
 		err = -ENOENT;
-	else
+	} else {
 		kho_range_remove(c, i);
+		kho_used_put(PHYS_PFN(phys), PHYS_PFN(phys + size));
+	}
 	mutex_unlock(&kho_mem_lock);
 	return err;
 }

@@ -5,9 +5,11 @@
  * Needs a kernel booted with kho=on (the cases skip otherwise).  Each case
  * uses a client of its own and unpreserves everything it preserved;
  * kho_track_concurrent has four threads race on the same pages;
- * kho_track_concurrent_kinds has two clients race with folios of two
- * orders and ranges on the same pages of fresh blocks.  Every case drops
- * its clients' references at the end, which frees them.
+ * kho_track_concurrent_kinds has two clients race with folios of three
+ * orders and ranges on the same pages; kho_track_race_pair has two
+ * overlapping preserves race, in one map of the used map and across
+ * both.  Every case drops its clients' references at the end, which
+ * frees them.
  */
 
 #include <kunit/test.h>
@@ -106,66 +108,80 @@ static void kho_track_errors(struct kunit *test)
 }
 
 /*
- * The order of a folio whose bits, in a fresh block at @pfn, start
- * inside a bitmap word rather than at its first bit, or 0 if none does
- * (the block is the 32nd, 64th... of its bitmap words at every order).
+ * The used map across kinds and clients, in a block of our own: small
+ * folios and the pages of ranges in the page map, large folios and the
+ * groups ranges cover whole in the group map; what lies in one map is
+ * refused by the other, and a group whose small folios are gone (its
+ * "parts" bit stays) takes a large folio again.
  */
-static unsigned int kho_track_word_inner_order(unsigned long pfn)
+static void kho_track_used_map(struct kunit *test)
 {
-	unsigned int k;
-
-	for (k = 0; k < KHO_BLOCK_ORDER; k++)
-		if ((pfn >> k) % BITS_PER_LONG)
-			return k;
-	return 0;
-}
-
-/*
- * The used map a block gets when a second order arrives is built from
- * the bitmaps, for a folio whose bits lie in the middle of a bitmap word
- * too: a page inside it is refused afterwards, on the path that trusts
- * the map alone.  Needs a block nobody used before (a fresh allocation of
- * one, usually); one that was mixed before only sends the last preserve
- * the long way, which refuses it as well.
- */
-static void kho_track_used_build(struct kunit *test)
-{
-	struct page *blocks[2], *p = NULL;
-	unsigned long base, pfn;
-	struct kho_client *c;
-	unsigned int k, i;
+	const unsigned long g = BIT(KHO_GROUP_ORDER);
+	const unsigned int large = KHO_GROUP_ORDER;
+	unsigned long base, lo, hi;
+	struct kho_client *c, *o;
+	struct page *p;
 
 	kho_track_skip_if_off(test);
-	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
-		blocks[i] = alloc_pages(GFP_KERNEL, KHO_BLOCK_ORDER);
-		KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
-		if (!p && kho_track_word_inner_order(page_to_pfn(blocks[i])))
-			p = blocks[i];
-	}
-	if (!p) {
-		for (i = 0; i < ARRAY_SIZE(blocks); i++)
-			__free_pages(blocks[i], KHO_BLOCK_ORDER);
-		kunit_skip(test, "both blocks start bitmap words at every order");
-	}
+	p = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	base = page_to_pfn(p);
-	k = kho_track_word_inner_order(base);
-	/* A folio of order k, then a page beside it: the block is mixed. */
-	pfn = base + (1UL << k);
 	c = kho_client_get("kunit-used");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
-	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, pfn, k), 0);
-	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base, 0), 0);
-	/* Its last page, and a folio around the page, overlap. */
-	if (kho_track_add_folio(c, pfn + (1UL << k) - 1, 0) == 0) {
-		KUNIT_FAIL(test, "page inside an order-%u folio preserved", k);
-		kho_track_del_folio(c, pfn + (1UL << k) - 1, 0);
-	}
-	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base, k), -EEXIST);
-	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, base, 0), 0);
-	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, pfn, k), 0);
+	o = kho_client_get("kunit-used-other");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c) || IS_ERR(o));
+
+	/* Group 0: an order-2 folio inside a word of the page map. */
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base + 4, 2), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 7, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base, large), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base, large + 1), -EEXIST);
+	/* Gone: the large folio fits now, and holds its group whole. */
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, base + 4, 2), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base, large), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base + g - 1, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_range(c, PFN_PHYS(base + g - 2),
+						  PFN_PHYS(4)), -EEXIST);
+	/* The refused range left nothing behind in the next group. */
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base + g, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, base + g, 0), 0);
+
+	/* A range over part of group 2, group 3 whole and part of group 4. */
+	lo = base + 2 * g + 10;
+	hi = base + 4 * g + 20;
+	KUNIT_EXPECT_EQ(test, kho_track_add_range(c, PFN_PHYS(lo),
+						  PFN_PHYS(hi - lo)), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, lo, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 3 * g + 5, 0),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, hi - 1, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 2 * g, large + 1),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 4 * g, large),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 4 * g, large + 2),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kho_track_add_range(o, PFN_PHYS(hi - 1),
+						  PFN_PHYS(2)), -EEXIST);
+	/* Right beside it on both sides is free. */
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, lo - 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, hi, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(o, lo - 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(o, hi, 0), 0);
+	/* Unpreserved, it gives every group back. */
+	KUNIT_EXPECT_EQ(test, kho_track_del_range(c, PFN_PHYS(lo),
+						  PFN_PHYS(hi - lo)), 0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(o, base + 2 * g, large + 1),
+			0);
+	KUNIT_EXPECT_EQ(test, kho_track_add_folio(c, base + 4 * g, large + 2),
+			0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(o, base + 2 * g, large + 1),
+			0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(c, base + 4 * g, large + 2),
+			0);
+	KUNIT_EXPECT_EQ(test, kho_track_del_folio(o, base, large), 0);
+	kho_client_put(o);
 	kho_client_put(c);
-	for (i = 0; i < ARRAY_SIZE(blocks); i++)
-		__free_pages(blocks[i], KHO_BLOCK_ORDER);
+	__free_pages(p, MAX_PAGE_ORDER);
 }
 
 static const struct kho_mem_run *kho_track_next(const struct kho_mem_run *run)
@@ -448,7 +464,7 @@ static void kho_track_concurrent(struct kunit *test)
 
 #define KHO_RACE_BLOCKS		8
 #define KHO_RACE_PAGES		64
-#define KHO_RACE_THREADS	4
+#define KHO_RACE_THREADS	5
 #define KHO_RACE_ROUNDS		20
 
 struct kho_race {
@@ -493,9 +509,8 @@ static int kho_race_preserve(struct kho_race_thread *t, struct page *p,
 /*
  * Each thread takes every item of its kind in every block, checks that no
  * other preservation holds any of its pages meanwhile, and lets go, for
- * several rounds.  The blocks are fresh, so the first preserves in each
- * find summaries that announce nothing or only their own kind: the
- * lock-free fast path.
+ * several rounds.  Small folios and ranges race in the page map, the
+ * large folio (a block's group whole) against them across both maps.
  */
 static int kho_race_fn(void *arg)
 {
@@ -531,6 +546,7 @@ static void kho_track_concurrent_kinds(struct kunit *test)
 	struct kho_race_thread t[KHO_RACE_THREADS] = {
 		{ .client = 0, .order = 0 }, { .client = 1, .order = 0 },
 		{ .client = 0, .order = 1 }, { .client = 1, .range = true },
+		{ .client = 0, .order = KHO_GROUP_ORDER },
 	};
 	struct kho_race *st;
 	unsigned int i;
@@ -642,23 +658,27 @@ static int kho_pair_fn1(void *arg)
 	return 0;
 }
 
-/* Of two overlapping preserves racing, exactly one succeeds, every time. */
-static void kho_track_race_pair(struct kunit *test)
+/*
+ * Two overlapping preserves, a folio of @order0 at the start of a block of
+ * our own and the page at @off1 in it as an order-0 folio of another
+ * client, race: exactly one succeeds, every time.
+ */
+static void kho_track_race_pair_of(struct kunit *test, unsigned int order0,
+				   unsigned long off1)
 {
 	struct kho_pair *st;
 	struct page *p;
 
-	kho_track_skip_if_off(test);
 	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	st->c[0] = kho_client_get("kunit-pair-a");
 	st->c[1] = kho_client_get("kunit-pair-b");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(st->c[0]) || IS_ERR(st->c[1]));
-	p = alloc_pages(GFP_KERNEL, 1);
+	p = alloc_pages(GFP_KERNEL, order0);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	st->pfn[0] = page_to_pfn(p);
-	st->order[0] = 1;
-	st->pfn[1] = page_to_pfn(p) + 1;
+	st->order[0] = order0;
+	st->pfn[1] = page_to_pfn(p) + off1;
 	st->order[1] = 0;
 	init_completion(&st->done[0]);
 	init_completion(&st->done[1]);
@@ -666,11 +686,24 @@ static void kho_track_race_pair(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(kho_pair_fn1, st, "kho-pair/1")));
 	wait_for_completion(&st->done[0]);
 	wait_for_completion(&st->done[1]);
-	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_won), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&st->both_lost), 0);
-	__free_pages(p, 1);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&st->both_won), 0,
+			    "order %u against order 0", order0);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&st->both_lost), 0,
+			    "order %u against order 0", order0);
+	__free_pages(p, order0);
 	kho_client_put(st->c[0]);
 	kho_client_put(st->c[1]);
+}
+
+/*
+ * In the page map (an order-1 folio and its second page), and across the
+ * maps (a folio holding its group whole and the group's last page).
+ */
+static void kho_track_race_pair(struct kunit *test)
+{
+	kho_track_skip_if_off(test);
+	kho_track_race_pair_of(test, 1, 1);
+	kho_track_race_pair_of(test, KHO_GROUP_ORDER, BIT(KHO_GROUP_ORDER) - 1);
 }
 
 /* Is there a client called @name?  (Its pointer may be stale.) */
@@ -749,7 +782,7 @@ static struct kunit_case kho_track_cases[] = {
 	KUNIT_CASE(kho_track_names),
 	KUNIT_CASE(kho_track_errors),
 	KUNIT_CASE(kho_track_scratch),
-	KUNIT_CASE(kho_track_used_build),
+	KUNIT_CASE(kho_track_used_map),
 	KUNIT_CASE(kho_track_record),
 	KUNIT_CASE(kho_track_concurrent),
 	KUNIT_CASE(kho_track_concurrent_kinds),

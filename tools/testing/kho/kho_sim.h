@@ -117,14 +117,19 @@ static inline bool kho_sim_test_and_clear_bit(long nr, unsigned long *addr)
 	return old;
 }
 
-static inline long atomic_long_fetch_or(long i, atomic_long_t *v)
+/* try_cmpxchg() on an unsigned long, as the kernel's. */
+static inline bool kho_sim_try_cmpxchg(unsigned long *v, unsigned long *old,
+				       unsigned long new)
 {
-	long old = v->counter;
-
-	v->counter |= i;
-	return old;
+	if (*v != *old) {
+		*old = *v;
+		return false;
+	}
+	*v = new;
+	return true;
 }
 
+#define try_cmpxchg(v, old, new)	kho_sim_try_cmpxchg(v, old, new)
 #define test_and_set_bit(nr, a)		kho_sim_test_and_set_bit(nr, a)
 #define test_and_clear_bit(nr, a)	kho_sim_test_and_clear_bit(nr, a)
 
