@@ -10,8 +10,6 @@
  *
  * Locking: kho_mem_lock protects the client list, the ids in use, every
  * client's reference count (and, in out_track.c, its range array).
- * kho_client_ids[] is read without it, under RCU: a freed client's
- * bitmaps go only after a grace period.
  * The file builds in userspace too, for the simulator in tools/testing/kho.
  */
 
@@ -24,7 +22,6 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -35,11 +32,6 @@
 DEFINE_MUTEX(kho_mem_lock);
 LIST_HEAD(kho_clients);
 
-/*
- * Clients by id; an entry is set before the client is returned and
- * cleared before it is freed (RCU).
- */
-struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
 /* Bit i: id i belongs to a client, live or still being freed. */
 static unsigned long kho_client_used;
 
@@ -120,8 +112,6 @@ struct kho_client *kho_client_get(const char *name)
 	c->id = id;
 	c->users = 1;
 	__set_bit(id, &kho_client_used);
-	/* Lock-free readers find the client by the id in a block summary. */
-	smp_store_release(&kho_client_ids[c->id], c);
 	list_add_tail(&c->list, &kho_clients);
 out:
 	mutex_unlock(&kho_mem_lock);
@@ -147,7 +137,7 @@ static bool kho_client_holds(struct kho_client *c)
  * references, until reboot or until it is got again by its name.  After
  * the call @c must not be used.
  *
- * Context: may sleep; waits for an RCU grace period when it frees.
+ * Context: may sleep.
  */
 void kho_client_put(struct kho_client *c)
 {
@@ -161,15 +151,11 @@ void kho_client_put(struct kho_client *c)
 		return;
 	}
 	dead = !--c->users && !kho_client_holds(c);
-	if (dead) {
+	if (dead)
 		list_del(&c->list);
-		WRITE_ONCE(kho_client_ids[c->id], NULL);
-	}
 	mutex_unlock(&kho_mem_lock);
 	if (!dead)
 		return;
-	/* Other clients' preserves may still be reading our bitmaps. */
-	synchronize_rcu();
 	kho_track_free(c);
 	kho_in_mem_free(c->in);
 	mutex_lock(&kho_mem_lock);

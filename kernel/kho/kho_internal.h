@@ -200,7 +200,6 @@ static inline unsigned long kho_track_window(unsigned int order)
 /* client.c */
 extern struct mutex kho_mem_lock;
 extern struct list_head kho_clients;
-extern struct kho_client *kho_client_ids[KHO_CLIENTS_MAX];
 
 struct kho_client *kho_client_lookup(const char *name);
 bool kho_name_ok(const char *name);
